@@ -1,0 +1,140 @@
+"""The `lineagegraph` command: serve the API, run the local Neo4j, migrate, export the schema.
+
+Exit codes: 0 success, 1 the operation failed (the message says why), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+from app.config import Settings
+from app.localneo4j import LocalNeo4jError, from_settings
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except Exception as exc:  # pydantic's ValidationError names the variable and the rule
+        raise click.UsageError(f"bad configuration in the environment:\n{exc}") from exc
+
+
+@click.group()
+def main() -> None:
+    """lineagegraph: the AI registry over a Neo4j lineage graph."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on (LINEAGEGRAPH_HOST, default 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port to listen on (LINEAGEGRAPH_PORT, default 8000).")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the GraphQL API. Without NEO4J_URI, starts a local Neo4j first and stops it on exit."""
+    import uvicorn
+
+    from app.logs import configure_logging
+    from app.queries import QueryFileError
+    from app.web import create_app
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    local = None
+    if settings.neo4j_uri is None:
+        local = from_settings(settings)
+        already_running = local.is_running()
+        try:
+            local.start(echo=lambda line: click.echo(line, err=True))
+        except LocalNeo4jError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if already_running:
+            local = None  # someone else started it; leave it running when we exit
+    try:
+        try:
+            app = create_app(settings, configure_logs=False)
+        except QueryFileError as exc:
+            raise click.ClickException(f"start-up stopped, broken query file: {exc}") from exc
+        config = uvicorn.Config(
+            app,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_config=None,
+            lifespan="on",
+            proxy_headers=True,
+            timeout_graceful_shutdown=10,
+        )
+        server = uvicorn.Server(config)
+        click.echo(f"lineagegraph serving http://{config.host}:{config.port}/graphql", err=True)
+        server.run()
+        if not server.started:
+            raise click.ClickException("start-up failed; the log lines above say why.")
+    finally:
+        if local is not None:
+            click.echo("Stopping the local Neo4j …", err=True)
+            local.stop()
+
+
+@main.group()
+def neo4j() -> None:
+    """Run the local Neo4j server (fetched with Maven into the cache, no Docker)."""
+
+
+@neo4j.command("start")
+def neo4j_start() -> None:
+    """Start the local Neo4j and wait until Bolt answers."""
+    local = from_settings(_settings())
+    try:
+        pid = local.start(echo=lambda line: click.echo(line, err=True))
+    except LocalNeo4jError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Neo4j {local.version} running (pid {pid}) at {local.uri}")
+
+
+@neo4j.command("stop")
+def neo4j_stop() -> None:
+    """Stop the local Neo4j cleanly."""
+    local = from_settings(_settings())
+    click.echo("Neo4j stopped" if local.stop() else "Neo4j was not running")
+
+
+@neo4j.command("status")
+def neo4j_status() -> None:
+    """Say whether the local Neo4j runs (exit 0) or not (exit 1)."""
+    local = from_settings(_settings())
+    pid = local.pid()
+    if pid is None:
+        click.echo(f"Neo4j not running (home {local.home})")
+        sys.exit(1)
+    click.echo(f"Neo4j {local.version} running (pid {pid}) at {local.uri}, home {local.home}")
+
+
+@main.command()
+def migrate() -> None:
+    """Apply pending schema migrations to the configured Neo4j."""
+    from app.db import Database
+    from app.errors import Unavailable
+    from app.queries import load_queries
+    from app.web import prepare_graph
+
+    settings = _settings()
+
+    async def run() -> list[str]:
+        db = Database.connect(settings, load_queries(settings.cypher_dir))
+        try:
+            return await prepare_graph(db)
+        finally:
+            await db.close()
+
+    try:
+        applied = asyncio.run(run())
+    except Unavailable as exc:
+        raise click.ClickException(f"{exc} ({settings.effective_neo4j_uri})") from exc
+    click.echo(f"{len(applied)} migration(s) applied" if applied else "schema up to date")
+
+
+@main.command("export-schema")
+def export_schema() -> None:
+    """Print the GraphQL SDL (what `schema.graphql` holds)."""
+    from app.schema import schema
+
+    click.echo(schema.as_str())

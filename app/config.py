@@ -1,0 +1,69 @@
+"""Service configuration, read from the environment (documented in README "Configuration")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def default_cypher_dir() -> Path:
+    """The `cypher/` folder: beside the package in a checkout, inside it in a wheel."""
+    checkout = _PACKAGE_DIR.parent / "cypher"
+    return checkout if checkout.is_dir() else _PACKAGE_DIR / "_cypher"
+
+
+def default_cache_dir() -> Path:
+    return Path.home() / ".cache" / "lineagegraph"
+
+
+def default_data_dir() -> Path:
+    return Path.home() / ".local" / "share" / "lineagegraph"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Unset Neo4j URI means: run a local Neo4j ourselves."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    # --- Neo4j connection (standard names, as the Neo4j tools use them) ---
+    neo4j_uri: str | None = Field(default=None, alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
+    neo4j_password: str = Field(default="neo4j", alias="NEO4J_PASSWORD")
+    neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
+
+    # --- HTTP service ---
+    host: str = Field(default="127.0.0.1", alias="LINEAGEGRAPH_HOST")
+    port: int = Field(default=8000, ge=1, le=65535, alias="LINEAGEGRAPH_PORT")
+    graphiql: bool = Field(default=True, alias="LINEAGEGRAPH_GRAPHIQL")
+    log_level: str = Field(default="INFO", alias="LINEAGEGRAPH_LOG_LEVEL")
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, alias="LINEAGEGRAPH_MAX_BODY_BYTES")
+    # Seconds one Neo4j transaction may run before the server aborts it.
+    tx_timeout: float = Field(default=15.0, gt=0, alias="LINEAGEGRAPH_TX_TIMEOUT")
+    # Seconds the driver keeps retrying a transaction on a transient failure;
+    # kept short so an outage turns into UNAVAILABLE quickly instead of a hang.
+    tx_retry_time: float = Field(default=3.0, ge=0, alias="LINEAGEGRAPH_TX_RETRY_TIME")
+    connect_timeout: float = Field(default=3.0, gt=0, alias="LINEAGEGRAPH_CONNECT_TIMEOUT")
+    cypher_dir: Path = Field(default_factory=default_cypher_dir, alias="LINEAGEGRAPH_CYPHER_DIR")
+
+    # --- The local Neo4j that `serve` starts when NEO4J_URI is unset ---
+    neo4j_version: str = Field(default="5.26.30", alias="LINEAGEGRAPH_NEO4J_VERSION")
+    cache_dir: Path = Field(default_factory=default_cache_dir, alias="LINEAGEGRAPH_CACHE_DIR")
+    neo4j_home: Path = Field(
+        default_factory=lambda: default_data_dir() / "neo4j", alias="LINEAGEGRAPH_NEO4J_HOME"
+    )
+    neo4j_bolt_port: int = Field(default=7687, ge=1, le=65535, alias="LINEAGEGRAPH_NEO4J_BOLT_PORT")
+    neo4j_heap: str = Field(default="2g", alias="LINEAGEGRAPH_NEO4J_HEAP")
+    neo4j_pagecache: str = Field(default="2g", alias="LINEAGEGRAPH_NEO4J_PAGECACHE")
+
+    @property
+    def local_neo4j_uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.neo4j_bolt_port}"
+
+    @property
+    def effective_neo4j_uri(self) -> str:
+        """The URI the service connects to: the configured one, or the local server's."""
+        return self.neo4j_uri or self.local_neo4j_uri

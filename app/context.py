@@ -1,0 +1,32 @@
+"""The one typed request context every resolver receives as `info.context`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.types import Info as _Info
+
+from app.config import Settings
+from app.db import Database
+
+# Until authentication exists, the caller names itself with this header (or is "anonymous").
+PRINCIPAL_HEADER = "x-lineagegraph-principal"
+
+
+@dataclass
+class Context:
+    """Per-request state: the database handle, who is asking, and the request's DataLoaders."""
+
+    request: Request
+    response: Response | None
+    db: Database
+    settings: Settings
+    principal: str
+    # DataLoaders are created per request so a cached answer never leaks between callers.
+    loaders: dict[str, Any] = field(default_factory=dict)
+
+
+Info: TypeAlias = _Info[Context, None]

@@ -1,0 +1,129 @@
+"""The Neo4j edge: one driver per process, one managed transaction per use case.
+
+Services call `db.read(work, ...)` or `db.write(work, ...)`; `work` receives a `Tx`
+that runs named queries from `cypher/`. Reads go to read transactions so that a
+cluster behind a `neo4j://` URI can route them to followers. Driver failures are
+mapped here, once, to `Unavailable` and `QueryTimeout`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import neo4j
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Record, unit_of_work
+from neo4j.exceptions import (
+    ClientError,
+    DriverError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+
+from app.config import Settings
+from app.errors import QueryTimeout, Unavailable
+from app.queries import QueryCatalog
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_TIMEOUT_CODES = {
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+}
+
+
+class Tx:
+    """A managed transaction that runs statements by their file name."""
+
+    def __init__(self, tx: AsyncManagedTransaction, queries: QueryCatalog):
+        self._tx = tx
+        self._queries = queries
+
+    async def records(self, name: str, **params: Any) -> list[Record]:
+        """All records of the named query."""
+        query = self._queries[name]
+        query.check_params(params)
+        result = await self._tx.run(query.text, params)
+        return [record async for record in result]
+
+    async def single(self, name: str, **params: Any) -> Record | None:
+        """The one record of the named query, or None."""
+        records = await self.records(name, **params)
+        return records[0] if records else None
+
+    async def consume(self, name: str, **params: Any) -> neo4j.ResultSummary:
+        """Run the named query for its effect; returns the summary (counters)."""
+        query = self._queries[name]
+        query.check_params(params)
+        result = await self._tx.run(query.text, params)
+        return await result.consume()
+
+
+class Database:
+    """The driver plus the query catalog, with the transaction helpers services use."""
+
+    def __init__(self, driver: AsyncDriver, queries: QueryCatalog, settings: Settings):
+        self.driver = driver
+        self.queries = queries
+        self.database = settings.neo4j_database
+        self.tx_timeout = settings.tx_timeout
+
+    @classmethod
+    def connect(cls, settings: Settings, queries: QueryCatalog) -> Database:
+        """Create the process's driver; nothing is sent until the first query."""
+        driver = AsyncGraphDatabase.driver(
+            settings.effective_neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password),
+            connection_timeout=settings.connect_timeout,
+            connection_acquisition_timeout=settings.connect_timeout + settings.tx_retry_time,
+            max_transaction_retry_time=settings.tx_retry_time,
+            max_connection_pool_size=100,
+        )
+        return cls(driver, queries, settings)
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def read(
+        self, work: Callable[Concatenate[Tx, P], Awaitable[T]], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run `work` in one managed read transaction."""
+        return await self._execute(neo4j.READ_ACCESS, work, *args, **kwargs)
+
+    async def write(
+        self, work: Callable[Concatenate[Tx, P], Awaitable[T]], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run `work` in one managed write transaction: all of it commits, or none."""
+        return await self._execute(neo4j.WRITE_ACCESS, work, *args, **kwargs)
+
+    async def _execute(self, mode: str, work, *args, **kwargs):
+        @unit_of_work(timeout=self.tx_timeout)
+        async def transaction(tx: AsyncManagedTransaction):
+            return await work(Tx(tx, self.queries), *args, **kwargs)
+
+        try:
+            async with self.driver.session(database=self.database, default_access_mode=mode) as session:
+                if mode == neo4j.READ_ACCESS:
+                    return await session.execute_read(transaction)
+                return await session.execute_write(transaction)
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise Unavailable("The graph database cannot be reached right now; try again shortly.") from exc
+        except (TransientError, ClientError) as exc:
+            if exc.code in _TIMEOUT_CODES:
+                raise QueryTimeout(
+                    f"The query ran longer than the {self.tx_timeout:g}s transaction timeout; "
+                    "narrow it (smaller page, lower depth) and try again."
+                ) from exc
+            raise
+        except (asyncio.TimeoutError, DriverError) as exc:
+            if isinstance(exc, DriverError) and not _is_connectivity_error(exc):
+                raise
+            raise Unavailable("The graph database cannot be reached right now; try again shortly.") from exc
+
+
+def _is_connectivity_error(exc: DriverError) -> bool:
+    # The pool raises ClientError-free DriverErrors such as "failed to obtain a connection".
+    return "connection" in str(exc).lower()

@@ -1,0 +1,15 @@
+"""Guard rails, defined once. The GraphQL limits are module constants on purpose: the
+limiter extensions are built from them once, so Strawberry's parser and validation
+caches (keyed on the same rule objects) keep hitting. README "Limits" lists them."""
+
+# GraphQL documents
+MAX_QUERY_DEPTH = 15
+MAX_ALIASES = 60
+MAX_TOKENS = 5_000
+
+# Pages of every list and connection
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+# Seconds /readyz waits for Neo4j before it answers 503.
+READINESS_TIMEOUT = 2.0

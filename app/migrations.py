@@ -1,0 +1,80 @@
+"""Schema migrations: the numbered files of `cypher/schema/`, applied idempotently.
+
+Each file is one `... IF NOT EXISTS` statement named `NNNN_what.cypher`. The highest
+number applied is recorded on a `(:SchemaMigration {id: 'lineagegraph'})` node, so
+a second start runs nothing; schema statements cannot share a transaction with data
+writes, hence one transaction per migration and one more for the record.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from app.db import Database, Tx
+from app.queries import Query, QueryCatalog, QueryFileError
+
+log = logging.getLogger(__name__)
+
+_NUMBERED = re.compile(r"^schema\.(\d{4})_[a-z0-9_]+$")
+
+
+def schema_migrations(queries: QueryCatalog) -> list[tuple[int, Query]]:
+    """The migrations in order, with their numbers; gaps and duplicates are refused."""
+    numbered = []
+    for query in queries.in_folder("schema"):
+        match = _NUMBERED.match(query.name)
+        if not match:
+            raise QueryFileError(f"{query.path}:1: migration files are named NNNN_what.cypher")
+        numbered.append((int(match.group(1)), query))
+    numbered.sort(key=lambda item: item[0])
+    for expected, (number, query) in enumerate(numbered, start=1):
+        if number != expected:
+            raise QueryFileError(f"{query.path}:1: migration {number} found where {expected} was expected")
+    return numbered
+
+
+def latest_version(queries: QueryCatalog) -> int:
+    """The schema version this code needs."""
+    migrations = schema_migrations(queries)
+    return migrations[-1][0] if migrations else 0
+
+
+async def _applied_version(tx: Tx) -> int:
+    record = await tx.single("system.get_schema_version")
+    return int(record["version"]) if record and record["version"] is not None else 0
+
+
+async def applied_version(db: Database) -> int:
+    """The schema version recorded in the graph (0 when never migrated)."""
+    return await db.read(_applied_version)
+
+
+async def migrate(db: Database) -> list[str]:
+    """Apply the migrations the graph has not seen; returns the names of those applied."""
+    migrations = schema_migrations(db.queries)
+    current = await applied_version(db)
+    applied = []
+    for number, query in migrations:
+        if number <= current:
+            continue
+
+        async def apply(tx: Tx, name: str = query.name) -> None:
+            await tx.consume(name)
+
+        await db.write(apply)
+        applied.append(query.name)
+        log.info("schema migration applied", extra={"migration": query.name})
+    target = migrations[-1][0] if migrations else 0
+    if target > current:
+        await db.write(_record, target)
+
+    async def await_indexes(tx: Tx) -> None:
+        await tx.consume("system.await_indexes", timeout_seconds=120)
+
+    await db.read(await_indexes)
+    return applied
+
+
+async def _record(tx: Tx, version: int) -> None:
+    await tx.consume("system.record_schema_version", version=version)

@@ -1,0 +1,1 @@
+"""The service about itself: versions, schema state, what the graph holds."""

@@ -1,0 +1,39 @@
+"""GraphQL types for the service's own status."""
+
+from __future__ import annotations
+
+import strawberry
+
+from app.context import Info
+from app.system import service
+
+
+@strawberry.type(description="How many nodes of one kind the registry holds.")
+class KindCount:
+    kind: str = strawberry.field(description="The node label, e.g. `Dataset`.")
+    count: int
+
+
+@strawberry.type(description="What this service and its graph are.")
+class RegistryStatus:
+    service_version: str = strawberry.field(description="The lineagegraph release serving this request.")
+    schema_version: int = strawberry.field(description="The highest schema migration applied to the graph.")
+    required_schema_version: int = strawberry.field(description="The schema version this release needs.")
+    neo4j_version: str
+    neo4j_edition: str
+    counts: list[KindCount] = strawberry.field(description="Nodes per kind, by label.")
+
+
+@strawberry.type
+class SystemQuery:
+    @strawberry.field(description="Versions of the service, its schema and Neo4j, and what the graph holds.")
+    async def registry(self, info: Info) -> RegistryStatus:
+        status = await service.registry_status(info.context.db)
+        return RegistryStatus(
+            service_version=status.service_version,
+            schema_version=status.schema_version,
+            required_schema_version=status.required_schema_version,
+            neo4j_version=status.neo4j_version,
+            neo4j_edition=status.neo4j_edition,
+            counts=[KindCount(kind=k, count=v) for k, v in sorted(status.counts.items())],
+        )

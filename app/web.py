@@ -1,0 +1,273 @@
+"""The Starlette application: /graphql, /healthz, /readyz, and the start-up that prepares the graph."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from asgi_correlation_id import CorrelationIdMiddleware, correlation_id
+from neo4j.exceptions import ClientError
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+from cross_web import HTTPException
+
+from app import limits
+from app.config import Settings
+from app.context import PRINCIPAL_HEADER, Context
+from app.db import Database, Tx
+from app.errors import DomainError, Unavailable
+from app.graphql_errors import present_errors
+from app.logs import configure_logging
+from app.migrations import latest_version, migrate
+from app.queries import QueryCatalog, QueryFileError, load_queries
+from app.schema import schema
+from app.system import repository as system_repository
+
+log = logging.getLogger("app.web")
+
+# How often a service that started without its database tries to prepare it again.
+_PREPARE_RETRY_SECONDS = 2.0
+
+
+class RegistryGraphQL(GraphQL):
+    """Strawberry's ASGI app with our typed context and our error vocabulary."""
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await super().__call__(scope, receive, send)
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            # Strawberry answers malformed requests in plain text; clients parse JSON.
+            response = JSONResponse(
+                {"errors": [{"message": exc.reason, "extensions": {"code": "BAD_REQUEST"}}]},
+                status_code=exc.status_code,
+            )
+        await response(scope, receive, send)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if result.errors:
+            result.errors = present_errors(result.errors)
+        return await super().process_result(request, result)
+
+    async def get_context(self, request: Request, response: Response) -> Context:
+        state = request.app.state
+        return Context(
+            request=request,
+            response=response,
+            db=state.db,
+            settings=state.settings,
+            principal=request.headers.get(PRINCIPAL_HEADER, "anonymous")[:200],
+        )
+
+
+class BodySizeLimit:
+    """Refuses request bodies above the configured size with 413, before the app parses them."""
+
+    def __init__(self, app, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                return await self._refuse(send)
+        received = 0
+        started = False
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send):
+        response = JSONResponse(
+            {
+                "errors": [{
+                    "message": f"Request body is larger than the {self.max_bytes} bytes this service accepts.",
+                    "extensions": {"code": "PAYLOAD_TOO_LARGE", "maxBytes": self.max_bytes},
+                }]
+            },
+            status_code=413,
+        )
+        await response({"type": "http"}, None, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def prepare_graph(db: Database) -> list[str]:
+    """Apply pending migrations and check that every query file compiles against this server."""
+    applied = await migrate(db)
+    await verify_queries(db)
+    return applied
+
+
+async def verify_queries(db: Database) -> None:
+    """EXPLAIN every non-migration statement, so a broken file stops start-up with its name."""
+    async with db.driver.session(database=db.database) as session:
+        for name, query in db.queries.items():
+            if name.startswith("schema.") or name.startswith("admin."):
+                continue
+            try:
+                result = await session.run("EXPLAIN " + query.text, dict.fromkeys(query.params))
+                await result.consume()
+            except ClientError as exc:
+                raise QueryFileError(f"{query.path}:1: Neo4j rejects this statement: {exc.message}") from exc
+
+
+async def readiness(db: Database, queries: QueryCatalog) -> tuple[bool, str]:
+    """(ready, reason): Neo4j answers within the timeout and the schema is migrated."""
+
+    async def read(tx: Tx) -> int:
+        return await system_repository.schema_version(tx)
+
+    try:
+        version = await asyncio.wait_for(db.read(read), timeout=limits.READINESS_TIMEOUT)
+    except (asyncio.TimeoutError, Unavailable):
+        return False, "neo4j unreachable"
+    required = latest_version(queries)
+    if version < required:
+        return False, f"schema migrations not applied (graph at {version}, service needs {required})"
+    return True, "ok"
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """The process is alive (it does not look at Neo4j: that is /readyz)."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """200 when the service can answer from the graph; 503 with the reason otherwise."""
+    state = request.app.state
+    ready, reason = await readiness(state.db, state.db.queries)
+    if not ready:
+        state.preparer.wake()
+        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+class GraphPreparer:
+    """Runs `prepare_graph` in the background until it succeeds (when Neo4j was down at start)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self._task: asyncio.Task | None = None
+        self._wakeup = asyncio.Event()
+        self.failure: BaseException | None = None
+
+    def wake(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run())
+        self._wakeup.set()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await prepare_graph(self.db)
+                log.info("graph prepared")
+                return
+            except Unavailable:
+                self._wakeup.clear()
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=_PREPARE_RETRY_SECONDS)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    request_id = correlation_id.get() or "-"
+    log.error("unexpected error", exc_info=exc)
+    return JSONResponse(
+        {"errors": [{"message": f"Internal server error. Quote request id {request_id} to the operators.",
+                     "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}}]},
+        status_code=500,
+    )
+
+
+async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": exc.message, "extensions": exc.extensions()}]},
+                        status_code=exc.http_status)
+
+
+def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> Starlette:
+    """Build the application. Query files are loaded and checked here, so a broken one fails at once."""
+    settings = settings or Settings()
+    if configure_logs:
+        configure_logging(settings.log_level)
+    queries = load_queries(settings.cypher_dir)
+    latest_version(queries)  # checks the migration numbering too
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = Database.connect(settings, queries)
+        app.state.db = db
+        app.state.preparer = preparer = GraphPreparer(db)
+        try:
+            applied = await prepare_graph(db)
+            log.info("graph ready", extra={"migrations_applied": len(applied), "neo4j": settings.effective_neo4j_uri})
+        except Unavailable:
+            log.warning("neo4j unreachable at start-up; serving 503 on /readyz until it answers",
+                        extra={"neo4j": settings.effective_neo4j_uri})
+            preparer.wake()
+        except QueryFileError as exc:
+            log.error("start-up stopped: %s", exc)
+            await db.close()
+            raise
+        try:
+            yield
+        finally:
+            await preparer.stop()
+            await db.close()
+
+    graphql_app = RegistryGraphQL(
+        schema,
+        graphql_ide="graphiql" if settings.graphiql else None,
+        allow_queries_via_get=True,
+    )
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+        ],
+        middleware=[
+            Middleware(CorrelationIdMiddleware, header_name="X-Request-ID"),
+            Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+        ],
+        exception_handlers={DomainError: _domain_error, Exception: _unexpected_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    return app
