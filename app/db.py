@@ -9,13 +9,15 @@ mapped here, once, to `Unavailable` and `QueryTimeout`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Record, unit_of_work
 from neo4j.exceptions import (
     ClientError,
+    DatabaseUnavailable,
     DriverError,
     ServiceUnavailable,
     SessionExpired,
@@ -104,12 +106,27 @@ class Database:
         async def transaction(tx: AsyncManagedTransaction):
             return await work(Tx(tx, self.queries), *args, **kwargs)
 
-        try:
+        async with self.mapped_errors():
             async with self.driver.session(database=self.database, default_access_mode=mode) as session:
                 if mode == neo4j.READ_ACCESS:
                     return await session.execute_read(transaction)
                 return await session.execute_write(transaction)
-        except (ServiceUnavailable, SessionExpired) as exc:
+
+    async def explain(self, name: str) -> None:
+        """Have Neo4j compile the named statement without running it (start-up check)."""
+        query = self.queries[name]
+        async with self.mapped_errors():
+            async with self.driver.session(database=self.database) as session:
+                # EXPLAIN plans without executing, so null parameters are fine.
+                result = await session.run("EXPLAIN " + query.text, dict.fromkeys(query.params))
+                await result.consume()
+
+    @contextlib.asynccontextmanager
+    async def mapped_errors(self) -> AsyncIterator[None]:
+        """Translate the driver's outage and timeout errors into domain errors, once, here."""
+        try:
+            yield
+        except (ServiceUnavailable, SessionExpired, DatabaseUnavailable) as exc:
             raise Unavailable("The graph database cannot be reached right now; try again shortly.") from exc
         except (TransientError, ClientError) as exc:
             if exc.code in _TIMEOUT_CODES:

@@ -198,6 +198,7 @@ class LocalNeo4j:
             )
         self.write_config()
         self.console_log.parent.mkdir(parents=True, exist_ok=True)
+        log_offset = self._neo4j_log.stat().st_size if self._neo4j_log.exists() else 0
         with self.console_log.open("ab") as console:
             proc = subprocess.Popen(
                 [java, *_JVM_FLAGS, f"-Xms{self.heap}", f"-Xmx{self.heap}",
@@ -210,11 +211,24 @@ class LocalNeo4j:
             )
         self.pid_file.write_text(str(proc.pid))
         echo(f"Starting Neo4j {self.version} on {self.uri} (home {self.home}) …")
-        self.wait_until_ready(timeout=timeout, pid=proc.pid, process=proc)
+        self.wait_until_ready(timeout=timeout, pid=proc.pid, process=proc, log_offset=log_offset)
         return proc.pid
 
-    def wait_until_ready(self, *, timeout: float, pid: int, process=None) -> None:
-        """Poll until a Bolt session answers; fail with the log tail if the server died."""
+    @property
+    def _neo4j_log(self) -> Path:
+        return self.logs_dir / "neo4j.log"
+
+    def _databases_started(self, log_offset: int) -> bool:
+        # Bolt answers before the databases are online; "Started." is logged once they are.
+        try:
+            with self._neo4j_log.open("rb") as log:
+                log.seek(log_offset)
+                return b" INFO  Started." in log.read()
+        except FileNotFoundError:
+            return False
+
+    def wait_until_ready(self, *, timeout: float, pid: int, process=None, log_offset: int | None = None) -> None:
+        """Poll until Bolt answers and the databases are up; fail with the log tail if the server died."""
         deadline = time.monotonic() + timeout
         with GraphDatabase.driver(self.uri, auth=None, connection_timeout=2) as driver:
             while True:
@@ -226,7 +240,8 @@ class LocalNeo4j:
                     )
                 try:
                     driver.verify_connectivity()
-                    return
+                    if log_offset is None or self._databases_started(log_offset):
+                        return
                 except (ServiceUnavailable, AuthError, OSError):
                     pass
                 if time.monotonic() > deadline:
@@ -264,7 +279,7 @@ class LocalNeo4j:
     def log_tail(self, lines: int = 25) -> str:
         """The last lines of neo4j.log and the JVM console: what a person needs to see why it failed."""
         out = []
-        for path in (self.logs_dir / "neo4j.log", self.console_log):
+        for path in (self._neo4j_log, self.console_log):
             if path.exists():
                 tail = path.read_text(errors="replace").splitlines()[-lines:]
                 if tail:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -25,18 +26,19 @@ class RegistrySchema(strawberry.Schema):
         return None
 
 
-# Built once: the limiters' validation rules are then the same objects on every
-# request, which is what lets ValidationCache recognise a document it has seen.
-_GUARD_RAILS = [
-    QueryDepthLimiter(max_depth=limits.MAX_QUERY_DEPTH),
-    MaxAliasesLimiter(max_alias_count=limits.MAX_ALIASES),
-    MaxTokensLimiter(max_token_count=limits.MAX_TOKENS),
-]
+# The limiters' validation rules are built once, here: every request's extension then
+# carries the same rule objects, which is what lets ValidationCache (keyed on them)
+# recognise a document it has already validated.
+_GUARD_RULES = (
+    *QueryDepthLimiter(max_depth=limits.MAX_QUERY_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=limits.MAX_ALIASES).validation_rules,
+)
 
 schema = RegistrySchema(
     query=Query,
     extensions=[
-        *_GUARD_RAILS,
+        lambda: MaxTokensLimiter(max_token_count=limits.MAX_TOKENS),
+        lambda: AddValidationRules(list(_GUARD_RULES)),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
     ],

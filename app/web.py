@@ -132,15 +132,13 @@ async def prepare_graph(db: Database) -> list[str]:
 
 async def verify_queries(db: Database) -> None:
     """EXPLAIN every non-migration statement, so a broken file stops start-up with its name."""
-    async with db.driver.session(database=db.database) as session:
-        for name, query in db.queries.items():
-            if name.startswith("schema.") or name.startswith("admin."):
-                continue
-            try:
-                result = await session.run("EXPLAIN " + query.text, dict.fromkeys(query.params))
-                await result.consume()
-            except ClientError as exc:
-                raise QueryFileError(f"{query.path}:1: Neo4j rejects this statement: {exc.message}") from exc
+    for name, query in db.queries.items():
+        if name.startswith("schema."):
+            continue  # schema commands cannot be EXPLAINed; applying them is their check
+        try:
+            await db.explain(name)
+        except ClientError as exc:
+            raise QueryFileError(f"{query.path}:1: Neo4j rejects this statement: {exc.message}") from exc
 
 
 async def readiness(db: Database, queries: QueryCatalog) -> tuple[bool, str]:
@@ -184,7 +182,7 @@ class GraphPreparer:
         self.failure: BaseException | None = None
 
     def wake(self) -> None:
-        if self._task is None or self._task.done():
+        if self.failure is None and (self._task is None or self._task.done()):
             self._task = asyncio.create_task(self._run())
         self._wakeup.set()
 
@@ -195,14 +193,22 @@ class GraphPreparer:
                 log.info("graph prepared")
                 return
             except Unavailable:
-                self._wakeup.clear()
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), timeout=_PREPARE_RETRY_SECONDS)
+                pass
+            except QueryFileError as exc:
+                # A broken file does not heal by waiting: say so once; /readyz stays 503.
+                self.failure = exc
+                log.error("start-up check failed: %s", exc)
+                return
+            except Exception:
+                log.exception("preparing the graph failed; retrying")
+            self._wakeup.clear()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=_PREPARE_RETRY_SECONDS)
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(BaseException):
                 await self._task
 
 

@@ -1,0 +1,129 @@
+"""One real Neo4j per test session, migrated once, emptied before every test that uses it.
+
+Where the server comes from, in order: `NEO4J_URI` when set; testcontainers' Neo4j
+module when a Docker engine answers; otherwise the project's own local server
+(`app.localneo4j`, the jars Maven fetched into the cache) on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import GraphDatabase
+from starlette.testclient import TestClient
+
+from app.config import Settings, default_cypher_dir
+from app.localneo4j import LocalNeo4j, free_port
+from app.queries import load_queries
+from app.web import create_app
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _docker_engine_answers() -> bool:
+    try:
+        import docker
+
+        client = docker.from_env(timeout=3)
+        client.ping()
+        return True
+    except Exception:
+        return False
+
+
+def local_test_server(home: Path) -> LocalNeo4j:
+    """A small local Neo4j for tests: its own folder and port, sized to leave room for the suite."""
+    base = Settings()
+    return LocalNeo4j(
+        version=base.neo4j_version,
+        cache_dir=base.cache_dir,
+        home=home,
+        bolt_port=free_port(),
+        heap="768m",
+        pagecache="256m",
+    )
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory) -> Iterator[str]:
+    """The Bolt URI of the session's Neo4j."""
+    if os.environ.get("NEO4J_URI"):
+        yield os.environ["NEO4J_URI"]
+        return
+    if _docker_engine_answers():
+        from testcontainers.neo4j import Neo4jContainer
+
+        with Neo4jContainer("neo4j:5.26-community") as container:
+            yield container.get_connection_url()
+        return
+    server = local_test_server(tmp_path_factory.mktemp("neo4j"))
+    server.start(echo=lambda line: None)
+    try:
+        yield server.uri
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(neo4j_uri) -> Settings:
+    return Settings(
+        NEO4J_URI=neo4j_uri,
+        NEO4J_USER=os.environ.get("NEO4J_USER", "neo4j"),
+        NEO4J_PASSWORD=os.environ.get("NEO4J_PASSWORD", "password"),
+        LINEAGEGRAPH_LOG_LEVEL="WARNING",
+    )
+
+
+@pytest.fixture(scope="session")
+def client(settings) -> Iterator[TestClient]:
+    """The Starlette app with its lifespan run (migrations applied), shared by the session."""
+    with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(settings):
+    """A plain synchronous driver for arranging and inspecting the graph in tests."""
+    driver = GraphDatabase.driver(settings.effective_neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password))
+    yield driver
+    driver.close()
+
+
+@pytest.fixture(scope="session")
+def queries():
+    return load_queries(default_cypher_dir())
+
+
+@pytest.fixture
+def run_cypher(neo4j_driver, settings, queries):
+    """Run a named query from cypher/ (never inline Cypher, in tests too)."""
+
+    def run(name: str, **params):
+        query = queries[name]
+        query.check_params(params)
+        records, _, _ = neo4j_driver.execute_query(query.text, params, database_=settings.neo4j_database)
+        return [record.data() for record in records]
+
+    return run
+
+
+@pytest.fixture
+def graph(client, run_cypher):
+    """An empty registry (schema kept) for a test that writes."""
+    run_cypher("admin.wipe_registry")
+    return run_cypher
+
+
+@pytest.fixture
+def gql(client):
+    """Post a GraphQL document; returns the decoded JSON body."""
+
+    def post(query: str, variables: dict | None = None, *, expect_status: int = 200, headers=None) -> dict:
+        response = client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        assert response.status_code == expect_status, response.text
+        return response.json()
+
+    return post

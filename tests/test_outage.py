@@ -1,0 +1,74 @@
+"""Neo4j going away and coming back: 503 and UNAVAILABLE meanwhile, recovery without a restart.
+
+This test runs its own local Neo4j, whatever server the rest of the session uses,
+because it has to kill it.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from starlette.testclient import TestClient
+
+from app.config import Settings
+from app.web import create_app
+from tests.conftest import local_test_server
+
+STATUS_QUERY = {"query": "{ registry { schemaVersion } }"}
+
+
+@pytest.fixture
+def own_server(tmp_path):
+    server = local_test_server(tmp_path / "neo4j")
+    server.start(echo=lambda line: None)
+    yield server
+    server.stop()
+
+
+def _wait_for(predicate, timeout: float) -> float:
+    """Seconds until predicate() held; fails the test after `timeout`."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if predicate():
+            return time.monotonic() - start
+        time.sleep(0.2)
+    pytest.fail(f"condition not reached within {timeout}s")
+
+
+def test_killed_neo4j_gives_503_and_unavailable_then_recovers(own_server):
+    settings = Settings(NEO4J_URI=own_server.uri, LINEAGEGRAPH_LOG_LEVEL="WARNING")
+    with TestClient(create_app(settings, configure_logs=False), raise_server_exceptions=False) as client:
+        assert client.get("/readyz").status_code == 200
+        assert client.post("/graphql", json=STATUS_QUERY).json()["data"]["registry"]["schemaVersion"] > 0
+
+        killed_at = time.monotonic()
+        own_server.kill()
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert time.monotonic() - killed_at < 5
+        assert response.json()["reason"] == "neo4j unreachable"
+
+        body = client.post("/graphql", json=STATUS_QUERY).json()
+        assert body["data"] is None
+        assert body["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
+        assert "Traceback" not in str(body)
+
+        own_server.start(echo=lambda line: None)
+        _wait_for(lambda: client.get("/readyz").status_code == 200, timeout=30)
+        assert client.post("/graphql", json=STATUS_QUERY).json()["data"]["registry"]["schemaVersion"] > 0
+
+
+def test_service_started_while_neo4j_is_down_becomes_ready_when_it_comes_up(tmp_path):
+    server = local_test_server(tmp_path / "neo4j")
+    settings = Settings(NEO4J_URI=server.uri, LINEAGEGRAPH_LOG_LEVEL="WARNING")
+    with TestClient(create_app(settings, configure_logs=False), raise_server_exceptions=False) as client:
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        server.start(echo=lambda line: None)
+        try:
+            # A fresh graph: readiness waits for the migrations the background preparer applies.
+            _wait_for(lambda: client.get("/readyz").status_code == 200, timeout=60)
+            assert client.post("/graphql", json=STATUS_QUERY).json()["data"]["registry"]["schemaVersion"] > 0
+        finally:
+            server.stop()
