@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as _Info
 
+from app.catalog.loaders import CatalogLoaders
 from app.config import Settings
 from app.db import Database
 
@@ -26,7 +27,10 @@ class Context:
     settings: Settings
     principal: str
     # DataLoaders are created per request so a cached answer never leaks between callers.
-    loaders: dict[str, Any] = field(default_factory=dict)
+    loaders: CatalogLoaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = CatalogLoaders(self.db)
 
 
 Info: TypeAlias = _Info[Context, None]

@@ -44,19 +44,19 @@ class Tx:
         self._tx = tx
         self._queries = queries
 
-    async def records(self, name: str, **params: Any) -> list[Record]:
+    async def records(self, name: str, /, **params: Any) -> list[Record]:
         """All records of the named query."""
         query = self._queries[name]
         query.check_params(params)
         result = await self._tx.run(query.text, params)
         return [record async for record in result]
 
-    async def single(self, name: str, **params: Any) -> Record | None:
+    async def single(self, name: str, /, **params: Any) -> Record | None:
         """The one record of the named query, or None."""
         records = await self.records(name, **params)
         return records[0] if records else None
 
-    async def consume(self, name: str, **params: Any) -> neo4j.ResultSummary:
+    async def consume(self, name: str, /, **params: Any) -> neo4j.ResultSummary:
         """Run the named query for its effect; returns the summary (counters)."""
         query = self._queries[name]
         query.check_params(params)

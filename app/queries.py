@@ -15,6 +15,7 @@ Cypher as parameters; nothing here formats text into a statement.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -68,6 +69,13 @@ class QueryCatalog(Mapping[str, Query]):
 
     def __len__(self) -> int:
         return len(self._queries)
+
+    def digest(self) -> str:
+        """A fingerprint of every statement's name and text: changes whenever a file does."""
+        h = hashlib.sha256()
+        for name in sorted(self._queries):
+            h.update(name.encode() + b"\0" + self._queries[name].text.encode() + b"\0")
+        return h.hexdigest()
 
     def in_folder(self, folder: str) -> list[Query]:
         """The queries of one folder, in file-name order (migrations rely on it)."""

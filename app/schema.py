@@ -14,9 +14,12 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 
 from app import limits
+from app.catalog.mutations import CatalogMutation
+from app.catalog.queries import CatalogQuery
 from app.system.types import SystemQuery
 
-Query = merge_types("Query", (SystemQuery,))
+Query = merge_types("Query", (CatalogQuery, SystemQuery))
+Mutation = merge_types("Mutation", (CatalogMutation,))
 
 
 class RegistrySchema(strawberry.Schema):
@@ -36,6 +39,7 @@ _GUARD_RULES = (
 
 schema = RegistrySchema(
     query=Query,
+    mutation=Mutation,
     extensions=[
         lambda: MaxTokensLimiter(max_token_count=limits.MAX_TOKENS),
         lambda: AddValidationRules(list(_GUARD_RULES)),

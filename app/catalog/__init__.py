@@ -1,0 +1,1 @@
+"""The registry catalog: every asset a node, registered and read through GraphQL."""

@@ -1,0 +1,175 @@
+"""Catalog mutations: thin resolvers that hand plain values to the service and present its answer."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Generic, TypeVar
+
+import strawberry
+
+from app.catalog import service
+from app.catalog.inputs import (
+    RecordModelVersionParentsInput,
+    RecordRunLineageInput,
+    RegisterDatasetInput,
+    RegisterDatasetVersionInput,
+    RegisterDeploymentInput,
+    RegisterFeatureInput,
+    RegisterJobInput,
+    RegisterModelInput,
+    RegisterModelVersionInput,
+    RegisterRunInput,
+    RegisterTeamInput,
+    RegisterTrainingEventInput,
+    enum_value,
+    parameters,
+    refs,
+    run_io,
+)
+from app.catalog.types import Dataset, DatasetVersion, Deployment, Feature, Job, Model, ModelVersion, Run, Team, from_node
+from app.context import Info
+from app.user_errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, answer
+
+T = TypeVar("T")
+
+
+@strawberry.type(description="A registration's answer: the record as stored, and what this call did.")
+class Registration(Generic[T]):
+    node: T
+    created: bool = strawberry.field(description="True when this call created the record.")
+    changed: bool = strawberry.field(description="True when this call changed a field of an existing record.")
+
+
+def _result(name: str, cls):
+    return Annotated[Registration[cls] | InvalidInputError | NotFoundError | ConflictError | ForbiddenError,
+                     strawberry.union(name)]
+
+
+RegisterTeamResult = _result("RegisterTeamResult", Team)
+RegisterDatasetResult = _result("RegisterDatasetResult", Dataset)
+RegisterDatasetVersionResult = _result("RegisterDatasetVersionResult", DatasetVersion)
+RegisterFeatureResult = _result("RegisterFeatureResult", Feature)
+RegisterJobResult = _result("RegisterJobResult", Job)
+RegisterRunResult = _result("RegisterRunResult", Run)
+RegisterModelResult = _result("RegisterModelResult", Model)
+RegisterModelVersionResult = _result("RegisterModelVersionResult", ModelVersion)
+RegisterDeploymentResult = _result("RegisterDeploymentResult", Deployment)
+
+
+@strawberry.type(description="A whole training event, registered atomically.")
+class TrainingEventRegistered:
+    job: Job
+    run: Run
+    model_version: ModelVersion
+    created: bool = strawberry.field(description="True when the model version was created by this call.")
+
+
+RegisterTrainingEventResult = Annotated[
+    TrainingEventRegistered | InvalidInputError | NotFoundError | ConflictError | ForbiddenError,
+    strawberry.union("RegisterTrainingEventResult"),
+]
+
+
+def _registered(cls) -> Callable[[service.Registered], Registration]:
+    return lambda r: Registration(node=from_node(cls, r.node), created=r.created, changed=r.changed)
+
+
+def _actor(info: Info) -> service.Actor:
+    return service.Actor.of(info.context.principal)
+
+
+async def _register(cls, use_case: Callable[[], Awaitable[service.Registered]]):
+    async def work():
+        return await use_case()
+
+    return await answer(work(), _registered(cls))
+
+
+@strawberry.type
+class CatalogMutation:
+    @strawberry.mutation(description="Register a team, or update its description. Idempotent on the name.")
+    async def register_team(self, info: Info, input: RegisterTeamInput) -> RegisterTeamResult:
+        return await _register(Team, lambda: service.register_team(
+            info.context.db, _actor(info), name=input.name, description=input.description))
+
+    @strawberry.mutation(description="Register a dataset by (namespace, name), or update the fields given.")
+    async def register_dataset(self, info: Info, input: RegisterDatasetInput) -> RegisterDatasetResult:
+        return await _register(Dataset, lambda: service.register_dataset(
+            info.context.db, _actor(info), namespace=input.namespace, name=input.name, owner=input.owner,
+            description=input.description, tags=input.tags, license=input.license,
+            privacy=enum_value(input.privacy),
+            schema=None if input.schema is None else [service.SchemaField(f.name, f.type) for f in input.schema]))
+
+    @strawberry.mutation(description="Register an immutable dataset snapshot; a different digest for it is a CONFLICT.")
+    async def register_dataset_version(self, info: Info, input: RegisterDatasetVersionInput) -> RegisterDatasetVersionResult:
+        return await _register(DatasetVersion, lambda: service.register_dataset_version(
+            info.context.db, _actor(info), namespace=input.namespace, name=input.name, version=input.version,
+            digest=input.digest, row_count=input.row_count, created_at=input.created_at,
+            description=input.description))
+
+    @strawberry.mutation(description="Register a feature definition and the datasets it is derived from.")
+    async def register_feature(self, info: Info, input: RegisterFeatureInput) -> RegisterFeatureResult:
+        return await _register(Feature, lambda: service.register_feature(
+            info.context.db, _actor(info), group=input.group, name=input.name, owner=input.owner,
+            dtype=input.dtype, transformation=input.transformation, description=input.description,
+            tags=input.tags, derived_from_datasets=refs(input.derived_from_datasets),
+            derived_from_dataset_versions=refs(input.derived_from_dataset_versions)))
+
+    @strawberry.mutation(description="Register a pipeline or training job by (namespace, name).")
+    async def register_job(self, info: Info, input: RegisterJobInput) -> RegisterJobResult:
+        return await _register(Job, lambda: service.register_job(
+            info.context.db, _actor(info), namespace=input.namespace, name=input.name, owner=input.owner,
+            description=input.description, tags=input.tags))
+
+    @strawberry.mutation(description="Register a run of an existing job with what it used and produced.")
+    async def register_run(self, info: Info, input: RegisterRunInput) -> RegisterRunResult:
+        return await _register(Run, lambda: service.register_run(
+            info.context.db, _actor(info), run_id=input.run_id, job_namespace=input.job_namespace,
+            job_name=input.job_name, state=enum_value(input.state), started_at=input.started_at,
+            ended_at=input.ended_at, code_repository=input.code_repository, code_commit=input.code_commit,
+            parameters=parameters(input.parameters), io=run_io(input.inputs, input.outputs)))
+
+    @strawberry.mutation(description="Register a model by name, or update the fields given.")
+    async def register_model(self, info: Info, input: RegisterModelInput) -> RegisterModelResult:
+        return await _register(Model, lambda: service.register_model(
+            info.context.db, _actor(info), name=input.name, owner=input.owner, description=input.description,
+            risk_tier=enum_value(input.risk_tier), tags=input.tags))
+
+    @strawberry.mutation(description="Register a model version; a different artifact digest for it is a CONFLICT.")
+    async def register_model_version(self, info: Info, input: RegisterModelVersionInput) -> RegisterModelVersionResult:
+        return await _register(ModelVersion, lambda: service.register_model_version(
+            info.context.db, _actor(info), input.to_service()))
+
+    @strawberry.mutation(description="Register a deployment and, with `serving`, what it serves from now on.")
+    async def register_deployment(self, info: Info, input: RegisterDeploymentInput) -> RegisterDeploymentResult:
+        return await _register(Deployment, lambda: service.register_deployment(
+            info.context.db, _actor(info), environment=input.environment.value, name=input.name,
+            endpoint=input.endpoint, status=enum_value(input.status),
+            serving=input.serving.ref() if input.serving else None))
+
+    @strawberry.mutation(description="Add what an existing run used and produced.")
+    async def record_run_lineage(self, info: Info, input: RecordRunLineageInput) -> RegisterRunResult:
+        async def work():
+            node = await service.record_lineage(info.context.db, _actor(info), run_id=input.run_id,
+                                                io=run_io(input.inputs, input.outputs))
+            return service.Registered(node=node, created=False, changed=True)
+
+        return await answer(work(), _registered(Run))
+
+    @strawberry.mutation(description="Record that a model version was fine-tuned or distilled from others.")
+    async def record_model_version_parents(self, info: Info, input: RecordModelVersionParentsInput) -> RegisterModelVersionResult:
+        async def work():
+            node = await service.record_model_version_parents(
+                info.context.db, _actor(info), child=input.model_version.ref(), parents=refs(input.parents))
+            return service.Registered(node=node, created=False, changed=True)
+
+        return await answer(work(), _registered(ModelVersion))
+
+    @strawberry.mutation(description="Register a training job's run, inputs and produced model version atomically.")
+    async def register_training_event(self, info: Info, input: RegisterTrainingEventInput) -> RegisterTrainingEventResult:
+        async def work():
+            return await service.register_training_event(info.context.db, _actor(info), input.to_service())
+
+        return await answer(work(), lambda r: TrainingEventRegistered(
+            job=from_node(Job, r["job"].node), run=from_node(Run, r["run"].node),
+            model_version=from_node(ModelVersion, r["model_version"].node), created=r["model_version"].created))

@@ -1,0 +1,562 @@
+"""Catalog rules: validation, idempotent registration on natural keys, immutable facts, links.
+
+Every public function is one use case in one transaction: when any part fails, nothing
+of it is written. Registering the same thing twice changes nothing and returns the same
+node; a re-registration that contradicts an immutable fact (a digest) is a `Conflict`.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from app import limits
+from app.catalog import repository
+from app.catalog import validation as v
+from app.catalog.kinds import Kind, Kinds
+from app.db import Database, Tx
+from app.errors import Conflict, InvalidInput, NotFound
+
+# --- references and inputs (plain data; the GraphQL layer builds them) -------------------
+
+@dataclass(frozen=True)
+class DatasetRef:
+    namespace: str
+    name: str
+
+@dataclass(frozen=True)
+class DatasetVersionRef:
+    namespace: str
+    name: str
+    version: str
+
+@dataclass(frozen=True)
+class FeatureRef:
+    group: str
+    name: str
+
+@dataclass(frozen=True)
+class ModelVersionRef:
+    model_name: str
+    version: str
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    value: float
+    dataset_version: DatasetVersionRef
+
+@dataclass(frozen=True)
+class SchemaField:
+    name: str
+    type: str
+
+@dataclass
+class RunIO:
+    """What a run read and wrote, by reference."""
+
+    used_dataset_versions: list[DatasetVersionRef] = field(default_factory=list)
+    used_features: list[FeatureRef] = field(default_factory=list)
+    used_model_versions: list[ModelVersionRef] = field(default_factory=list)
+    generated_dataset_versions: list[DatasetVersionRef] = field(default_factory=list)
+    generated_model_versions: list[ModelVersionRef] = field(default_factory=list)
+
+@dataclass(frozen=True)
+class Registered:
+    """A registration's answer: the node as stored, and whether this call created or changed it."""
+
+    node: dict
+    created: bool
+    changed: bool
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is changing the registry, and the time the change is stamped with."""
+
+    principal: str
+    now: datetime
+
+    @classmethod
+    def of(cls, principal: str) -> Actor:
+        return cls(principal=principal, now=datetime.now(UTC))
+
+    def stamp(self) -> dict[str, Any]:
+        return {"now": self.now, "principal": self.principal}
+
+# --- registration use cases --------------------------------------------------------------
+
+async def register_team(db: Database, actor: Actor, *, name: str, description: str | None = None) -> Registered:
+    """Register a team by name, or update its description."""
+    params = {"name": v.identifier("name", name), "props": _props(description=v.description("description", description))}
+    return await db.write(_upsert, "catalog.upsert_team", params, actor)
+
+async def register_dataset(
+    db: Database, actor: Actor, *, namespace: str, name: str, owner: str | None = None,
+    description: str | None = None, tags: list[str] | None = None, license: str | None = None,
+    privacy: str | None = None, schema: list[SchemaField] | None = None,
+) -> Registered:
+    """Register a dataset by (namespace, name), or update the fields given."""
+    props = _props(
+        description=v.description("description", description),
+        license=_optional(v.license_id, "license", license),
+        privacy=privacy,
+        schema_fields=_schema_json(schema),
+        **_tag_props(tags),
+    )
+    params = {"namespace": v.namespace("namespace", namespace), "name": v.text_key("name", name, max_length=v.MAX_NAME),
+              "owner": _owner(owner), "props": _with_owner(props, owner)}
+    return await db.write(_upsert, "catalog.upsert_dataset", params, actor, missing=_team_missing(owner))
+
+async def register_dataset_version(
+    db: Database, actor: Actor, *, namespace: str, name: str, version: str, digest: str | None = None,
+    row_count: int | None = None, created_at: datetime | None = None, description: str | None = None,
+) -> Registered:
+    """Register an immutable snapshot of a dataset; its digest can never change afterwards."""
+    params = _dataset_version_params(namespace, name, version, digest, row_count, created_at, description)
+    return await db.write(_upsert_dataset_version, params, actor)
+
+async def register_feature(
+    db: Database, actor: Actor, *, group: str, name: str, owner: str | None = None, dtype: str | None = None,
+    transformation: str | None = None, description: str | None = None, tags: list[str] | None = None,
+    derived_from_datasets: list[DatasetRef] | None = None,
+    derived_from_dataset_versions: list[DatasetVersionRef] | None = None,
+) -> Registered:
+    """Register a feature definition and the datasets (or snapshots) it is computed from."""
+    props = _props(
+        dtype=_optional(v.identifier, "dtype", dtype),
+        transformation=v.description("transformation", transformation),
+        description=v.description("description", description),
+        **_tag_props(tags),
+    )
+    group, name = v.identifier("group", group), v.identifier("name", name)
+    params = {"group": group, "name": name, "owner": _owner(owner), "props": _with_owner(props, owner)}
+    datasets = _refs("derivedFromDatasets", derived_from_datasets, _dataset_ref)
+    versions = _refs("derivedFromDatasetVersions", derived_from_dataset_versions, _dataset_version_ref)
+
+    async def work(tx: Tx) -> Registered:
+        registered = await _upsert(tx, "catalog.upsert_feature", params, actor, missing=_team_missing(owner))
+        anchor = {"group": group, "name": name}
+        await _link(tx, "catalog.link_feature_derived_from_datasets", Kinds.DATASET.value, datasets, anchor)
+        await _link(tx, "catalog.link_feature_derived_from_dataset_versions", Kinds.DATASET_VERSION.value, versions, anchor)
+        return registered
+
+    return await db.write(work)
+
+async def register_job(
+    db: Database, actor: Actor, *, namespace: str, name: str, owner: str | None = None,
+    description: str | None = None, tags: list[str] | None = None,
+) -> Registered:
+    """Register a pipeline or training job by (namespace, name)."""
+    props = _props(description=v.description("description", description), **_tag_props(tags))
+    params = {"namespace": v.namespace("namespace", namespace), "name": v.text_key("name", name),
+              "owner": _owner(owner), "props": _with_owner(props, owner)}
+    return await db.write(_upsert, "catalog.upsert_job", params, actor, missing=_team_missing(owner))
+
+async def register_run(
+    db: Database, actor: Actor, *, run_id: str, job_namespace: str, job_name: str, state: str | None = None,
+    started_at: datetime | None = None, ended_at: datetime | None = None,
+    code_repository: str | None = None, code_commit: str | None = None,
+    parameters: dict[str, str] | None = None, io: RunIO | None = None,
+) -> Registered:
+    """Register one execution of a job, with what it used and what it produced."""
+    params = _run_params(run_id, job_namespace, job_name, state, started_at, ended_at,
+                         code_repository, code_commit, parameters)
+    io_refs = _run_io_refs(io or RunIO())
+
+    async def work(tx: Tx) -> Registered:
+        registered = await _upsert_run(tx, params, actor)
+        await _link_run_io(tx, params["run_id"], io_refs)
+        return registered
+
+    return await db.write(work)
+
+async def register_model(
+    db: Database, actor: Actor, *, name: str, owner: str | None = None, description: str | None = None,
+    risk_tier: str | None = None, tags: list[str] | None = None,
+) -> Registered:
+    """Register a model (the family its versions belong to) by name."""
+    props = _props(description=v.description("description", description), risk_tier=risk_tier, **_tag_props(tags))
+    params = {"name": v.identifier("name", name), "owner": _owner(owner), "props": _with_owner(props, owner)}
+    return await db.write(_upsert, "catalog.upsert_model", params, actor, missing=_team_missing(owner))
+
+@dataclass
+class ModelVersionInput:
+    model_name: str
+    version: str
+    artifact_uri: str | None = None
+    artifact_digest: str | None = None
+    framework: str | None = None
+    license: str | None = None
+    stage: str | None = None
+    compliance_flags: list[str] | None = None
+    description: str | None = None
+    tags: list[str] | None = None
+    derived_from: list[ModelVersionRef] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
+
+async def register_model_version(db: Database, actor: Actor, model_version: ModelVersionInput) -> Registered:
+    """Register a model version with its lineage to parent versions and its evaluation metrics."""
+    prepared = _prepare_model_version(model_version)
+
+    async def work(tx: Tx) -> Registered:
+        return await _register_model_version(tx, prepared, actor)
+
+    return await db.write(work)
+
+async def register_deployment(
+    db: Database, actor: Actor, *, environment: str, name: str, endpoint: str | None = None,
+    status: str | None = None, serving: ModelVersionRef | None = None,
+) -> Registered:
+    """Register a deployment and, when given, switch it to serve a model version (history kept)."""
+    params = {"environment": v.identifier("environment", environment), "name": v.identifier("name", name),
+              "props": _props(endpoint=_optional(v.uri, "endpoint", endpoint), status=status)}
+    serving_ref = _model_version_ref(serving, "serving") if serving else None
+
+    async def work(tx: Tx) -> Registered:
+        registered = await _upsert(tx, "catalog.upsert_deployment", params, actor)
+        if serving_ref is None:
+            return registered
+        record = await repository.upsert(
+            tx, "catalog.set_deployment_serving", environment=params["environment"], name=params["name"],
+            model_name=serving_ref["model_name"], version=serving_ref["version"], **actor.stamp(),
+        )
+        if record is None:
+            raise _not_found(Kinds.MODEL_VERSION.value, serving_ref)
+        return Registered(node=record["node"], created=registered.created, changed=registered.changed or record["changed"])
+
+    return await db.write(work)
+
+async def record_lineage(db: Database, actor: Actor, *, run_id: str, io: RunIO) -> dict:
+    """Add used/produced links to an existing run; returns the run."""
+    run_id = v.text_key("runId", run_id)
+    io_refs = _run_io_refs(io)
+
+    async def work(tx: Tx) -> dict:
+        run = await _existing(tx, Kinds.RUN.value, {"run_id": run_id})
+        await _link_run_io(tx, run_id, io_refs)
+        return run
+
+    return await db.write(work)
+
+async def record_model_version_parents(db: Database, actor: Actor, *, child: ModelVersionRef,
+                                       parents: list[ModelVersionRef]) -> dict:
+    """Record that a model version was fine-tuned or distilled from other versions."""
+    child_ref = _model_version_ref(child, "modelVersion")
+    parent_refs = _refs("parents", parents, _model_version_ref)
+    if child_ref in parent_refs:
+        raise InvalidInput("A model version cannot be derived from itself.", field="parents")
+
+    async def work(tx: Tx) -> dict:
+        node = await _existing(tx, Kinds.MODEL_VERSION.value, child_ref)
+        await _link(tx, "catalog.link_model_version_derived_from", Kinds.MODEL_VERSION.value, parent_refs,
+                    {"model_name": child_ref["model_name"], "version": child_ref["version"]})
+        return node
+
+    return await db.write(work)
+
+@dataclass
+class TrainingEvent:
+    """A whole training job at once: the job, its run, its inputs, the model version it produced."""
+
+    job_namespace: str
+    job_name: str
+    run_id: str
+    model_version: ModelVersionInput
+    inputs: RunIO = field(default_factory=RunIO)
+    state: str | None = "COMPLETED"
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    code_repository: str | None = None
+    code_commit: str | None = None
+    parameters: dict[str, str] | None = None
+    job_owner: str | None = None
+
+async def register_training_event(db: Database, actor: Actor, event: TrainingEvent) -> dict[str, Registered]:
+    """Register job, run, inputs and produced model version atomically: all of it or none."""
+    job_params = {"namespace": v.namespace("jobNamespace", event.job_namespace),
+                  "name": v.text_key("jobName", event.job_name), "owner": _owner(event.job_owner),
+                  "props": _with_owner({}, event.job_owner)}
+    run_params = _run_params(event.run_id, event.job_namespace, event.job_name, event.state, event.started_at,
+                             event.ended_at, event.code_repository, event.code_commit, event.parameters)
+    prepared = _prepare_model_version(event.model_version)
+    io_refs = _run_io_refs(event.inputs)
+    produced = {"model_name": prepared["params"]["model_name"], "version": prepared["params"]["version"]}
+    io_refs["generated_model_versions"] = [*io_refs["generated_model_versions"], produced]
+
+    async def work(tx: Tx) -> dict[str, Registered]:
+        job = await _upsert(tx, "catalog.upsert_job", job_params, actor, missing=_team_missing(event.job_owner))
+        run = await _upsert_run(tx, run_params, actor)
+        model_version = await _register_model_version(tx, prepared, actor)
+        await _link_run_io(tx, run_params["run_id"], io_refs)
+        return {"job": job, "run": run, "model_version": model_version}
+
+    return await db.write(work)
+
+# --- reads ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Page:
+    nodes: list[dict]
+    has_next_page: bool
+
+async def get_by_key(db: Database, kind: Kind, key: dict) -> dict | None:
+    """One node by its natural key, or None."""
+
+    async def work(tx: Tx) -> dict | None:
+        found = await repository.nodes_by_keys(tx, kind, [key])
+        return found.get(kind.key_of(key))
+
+    return await db.read(work)
+
+async def list_page(db: Database, kind: Kind, *, filter: dict, first: int, after: dict | None) -> Page:
+    """One page of a kind's nodes; `first` is capped at the page-size limit."""
+    if first < 1 or first > limits.MAX_PAGE_SIZE:
+        raise InvalidInput(f"first must be between 1 and {limits.MAX_PAGE_SIZE}.", field="first")
+
+    async def work(tx: Tx) -> list[dict]:
+        return await repository.list_nodes(tx, kind, filter=filter, after=after, limit=first + 1)
+
+    nodes = await db.read(work)
+    return Page(nodes=nodes[:first], has_next_page=len(nodes) > first)
+
+async def search(db: Database, *, text: str, kinds: list[str] | None, first: int, offset: int) -> list[tuple[str, dict, float]]:
+    """Ranked full-text hits across names, descriptions and tags."""
+    text = v.text_key("text", text, max_length=200)
+    if first < 1 or first > limits.MAX_PAGE_SIZE:
+        raise InvalidInput(f"first must be between 1 and {limits.MAX_PAGE_SIZE}.", field="first")
+    if offset < 0 or offset > 10_000:
+        raise InvalidInput("offset must be between 0 and 10000.", field="offset")
+
+    async def work(tx: Tx):
+        return await repository.search(tx, text=_lucene_terms(text), kinds=kinds, offset=offset, limit=first)
+
+    return await db.read(work)
+
+# --- transaction steps (shared by the use cases above) ---------------------------------------
+
+async def _upsert(tx: Tx, query: str, params: dict, actor: Actor, *, missing: Exception | None = None) -> Registered:
+    record = await repository.upsert(tx, query, id=_new_id(), **params, **actor.stamp())
+    if record is None:
+        raise missing or NotFound("A referenced record does not exist.")
+    return Registered(node=record["node"], created=record["created"], changed=record["changed"])
+
+async def _upsert_dataset_version(tx: Tx, params: dict, actor: Actor) -> Registered:
+    record = await repository.upsert(tx, "catalog.upsert_dataset_version", id=_new_id(), **params, **actor.stamp())
+    if record is None:
+        raise _not_found(Kinds.DATASET.value, {"namespace": params["namespace"], "name": params["name"]})
+    _check_immutable("digest", record["stored_digest"], params["digest"])
+    return Registered(node=record["node"], created=record["created"], changed=record["changed"])
+
+async def _upsert_run(tx: Tx, params: dict, actor: Actor) -> Registered:
+    record = await repository.upsert(tx, "catalog.upsert_run", id=_new_id(), **params, **actor.stamp())
+    if record is None:
+        raise _not_found(Kinds.JOB.value, {"namespace": params["job_namespace"], "name": params["job_name"]})
+    stored = (record["stored_job_namespace"], record["stored_job_name"])
+    if stored != (params["job_namespace"], params["job_name"]):
+        raise Conflict(
+            f"Run {params['run_id']} is recorded under job {stored[0]}/{stored[1]}; a run cannot move to another job.",
+            field="job",
+        )
+    return Registered(node=record["node"], created=record["created"], changed=record["changed"])
+
+async def _register_model_version(tx: Tx, prepared: dict, actor: Actor) -> Registered:
+    params = prepared["params"]
+    record = await repository.upsert(tx, "catalog.upsert_model_version", id=_new_id(), **params, **actor.stamp())
+    if record is None:
+        raise _not_found(Kinds.MODEL.value, {"name": params["model_name"]})
+    _check_immutable("artifactDigest", record["stored_digest"], params["artifact_digest"])
+    changed = record["changed"]
+    anchor = {"model_name": params["model_name"], "version": params["version"]}
+    await _link(tx, "catalog.link_model_version_derived_from", Kinds.MODEL_VERSION.value, prepared["parents"], anchor)
+    for metric in prepared["metrics"]:
+        evaluation = await repository.upsert(tx, "catalog.record_evaluation", id=_new_id(), **anchor, **metric, **actor.stamp())
+        if evaluation is None:
+            raise _not_found(Kinds.DATASET_VERSION.value, {
+                "namespace": metric["dataset_namespace"], "name": metric["dataset_name"], "version": metric["dataset_version"]})
+        changed = changed or evaluation["changed"]
+    return Registered(node=record["node"], created=record["created"], changed=changed)
+
+async def _link_run_io(tx: Tx, run_id: str, refs: dict[str, list[dict]]) -> None:
+    anchor = {"run_id": run_id}
+    await _link(tx, "catalog.link_run_used_dataset_versions", Kinds.DATASET_VERSION.value, refs["used_dataset_versions"], anchor)
+    await _link(tx, "catalog.link_run_used_features", Kinds.FEATURE.value, refs["used_features"], anchor)
+    await _link(tx, "catalog.link_run_used_model_versions", Kinds.MODEL_VERSION.value, refs["used_model_versions"], anchor)
+    await _link(tx, "catalog.link_run_generated_dataset_versions", Kinds.DATASET_VERSION.value,
+                refs["generated_dataset_versions"], anchor)
+    await _link(tx, "catalog.link_run_generated_model_versions", Kinds.MODEL_VERSION.value,
+                refs["generated_model_versions"], anchor)
+
+async def _link(tx: Tx, query: str, target: Kind, refs: list[dict], anchor: dict) -> None:
+    """Link the anchor to every reference; a reference that matches nothing is NOT_FOUND."""
+    if not refs:
+        return
+    linked = await repository.link(tx, query, refs=refs, **anchor)
+    if linked < len(refs):
+        found = await repository.nodes_by_keys(tx, target, refs)
+        for ref in refs:
+            if target.key_of(ref) not in found:
+                raise _not_found(target, ref)
+
+async def _existing(tx: Tx, kind: Kind, key: dict) -> dict:
+    found = await repository.nodes_by_keys(tx, kind, [key])
+    node = found.get(kind.key_of(key))
+    if node is None:
+        raise _not_found(kind, key)
+    return node
+
+# --- validation helpers ----------------------------------------------------------------------
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+def _props(**values: Any) -> dict[str, Any]:
+    """Only the fields the caller gave: an omitted field is left as it is, never cleared."""
+    return {key: value for key, value in values.items() if value is not None}
+
+def _optional(check, field_name: str, value):
+    return None if value is None else check(field_name, value)
+
+def _owner(owner: str | None) -> str | None:
+    return _optional(v.identifier, "owner", owner)
+
+def _with_owner(props: dict, owner: str | None) -> dict:
+    return {**props, "owner": owner} if owner is not None else props
+
+def _team_missing(owner: str | None) -> Exception | None:
+    return _not_found(Kinds.TEAM.value, {"name": owner}) if owner is not None else None
+
+def _tag_props(tags: list[str] | None) -> dict[str, Any]:
+    checked = v.tags("tags", tags)
+    if checked is None:
+        return {}
+    # The full-text index reads strings, not lists: the tags also go in as one text.
+    return {"tags": checked, "tags_text": " ".join(checked)}
+
+def _schema_json(schema: list[SchemaField] | None) -> str | None:
+    if schema is None:
+        return None
+    fields = v.bounded_list("schema", schema)
+    seen = set()
+    for item in fields:
+        v.text_key("schema.name", item.name, max_length=255)
+        v.text_key("schema.type", item.type, max_length=128)
+        if item.name in seen:
+            raise InvalidInput(f"schema names field {item.name!r} twice.", field="schema")
+        seen.add(item.name)
+    return json.dumps([{"name": f.name, "type": f.type} for f in fields])
+
+def _dataset_ref(ref: DatasetRef, field_name: str) -> dict:
+    return {"namespace": v.namespace(f"{field_name}.namespace", ref.namespace),
+            "name": v.text_key(f"{field_name}.name", ref.name, max_length=v.MAX_NAME)}
+
+def _dataset_version_ref(ref: DatasetVersionRef, field_name: str) -> dict:
+    return {**_dataset_ref(DatasetRef(ref.namespace, ref.name), field_name),
+            "version": v.version(f"{field_name}.version", ref.version)}
+
+def _feature_ref(ref: FeatureRef, field_name: str) -> dict:
+    return {"group": v.identifier(f"{field_name}.group", ref.group), "name": v.identifier(f"{field_name}.name", ref.name)}
+
+def _model_version_ref(ref: ModelVersionRef, field_name: str) -> dict:
+    return {"model_name": v.identifier(f"{field_name}.model", ref.model_name),
+            "version": v.version(f"{field_name}.version", ref.version)}
+
+def _refs(field_name: str, refs: list | None, convert) -> list[dict]:
+    """Checked, de-duplicated references (duplicates would make link counts lie)."""
+    checked = [convert(ref, field_name) for ref in v.bounded_list(field_name, refs)]
+    unique: dict[tuple, dict] = {}
+    for ref in checked:
+        unique.setdefault(tuple(ref.values()), ref)
+    return list(unique.values())
+
+def _run_io_refs(io: RunIO) -> dict[str, list[dict]]:
+    return {
+        "used_dataset_versions": _refs("inputs.datasetVersions", io.used_dataset_versions, _dataset_version_ref),
+        "used_features": _refs("inputs.features", io.used_features, _feature_ref),
+        "used_model_versions": _refs("inputs.modelVersions", io.used_model_versions, _model_version_ref),
+        "generated_dataset_versions": _refs("outputs.datasetVersions", io.generated_dataset_versions, _dataset_version_ref),
+        "generated_model_versions": _refs("outputs.modelVersions", io.generated_model_versions, _model_version_ref),
+    }
+
+def _run_params(run_id, job_namespace, job_name, state, started_at, ended_at, code_repository, code_commit, parameters) -> dict:
+    if started_at and ended_at and ended_at < started_at:
+        raise InvalidInput("endedAt must not be before startedAt.", field="endedAt")
+    checked_parameters = v.parameters("parameters", parameters)
+    return {
+        "run_id": v.text_key("runId", run_id, max_length=128),
+        "job_namespace": v.namespace("jobNamespace", job_namespace),
+        "job_name": v.text_key("jobName", job_name),
+        "props": _props(
+            state=state,
+            started_at=started_at,
+            ended_at=ended_at,
+            code_repository=_optional(v.uri, "codeRepository", code_repository),
+            code_commit=_optional(v.git_commit, "codeCommit", code_commit),
+            parameters=json.dumps(checked_parameters, sort_keys=True) if parameters is not None else None,
+        ),
+    }
+
+def _dataset_version_params(namespace, name, version, digest, row_count, created_at, description) -> dict:
+    return {
+        "namespace": v.namespace("namespace", namespace),
+        "name": v.text_key("name", name, max_length=v.MAX_NAME),
+        "version": v.version("version", version),
+        "digest": _optional(v.sha256, "digest", digest),
+        "created_at": created_at,
+        "props": _props(row_count=v.non_negative("rowCount", row_count),
+                        description=v.description("description", description)),
+    }
+
+def _prepare_model_version(mv: ModelVersionInput) -> dict:
+    metrics = []
+    seen = set()
+    for index, metric in enumerate(v.bounded_list("metrics", mv.metrics, max_items=200)):
+        ref = _dataset_version_ref(metric.dataset_version, f"metrics[{index}].datasetVersion")
+        name = v.identifier(f"metrics[{index}].name", metric.name)
+        if (name, tuple(ref.values())) in seen:
+            raise InvalidInput(f"metrics names {name!r} twice for the same dataset version.", field="metrics")
+        seen.add((name, tuple(ref.values())))
+        metrics.append({"metric": name, "value": v.finite(f"metrics[{index}].value", metric.value),
+                        "dataset_namespace": ref["namespace"], "dataset_name": ref["name"],
+                        "dataset_version": ref["version"]})
+    compliance = v.tags("complianceFlags", mv.compliance_flags)
+    params = {
+        "model_name": v.identifier("model", mv.model_name),
+        "version": v.version("version", mv.version),
+        "artifact_digest": _optional(v.sha256, "artifactDigest", mv.artifact_digest),
+        "props": _props(
+            artifact_uri=_optional(v.uri, "artifactUri", mv.artifact_uri),
+            framework=_optional(v.identifier, "framework", mv.framework),
+            license=_optional(v.license_id, "license", mv.license),
+            stage=mv.stage,
+            compliance_flags=compliance,
+            description=v.description("description", mv.description),
+            **_tag_props(mv.tags),
+        ),
+    }
+    parents = _refs("derivedFrom", mv.derived_from, _model_version_ref)
+    if {"model_name": params["model_name"], "version": params["version"]} in parents:
+        raise InvalidInput("A model version cannot be derived from itself.", field="derivedFrom")
+    return {"params": params, "parents": parents, "metrics": metrics}
+
+def _check_immutable(field_name: str, stored: str | None, given: str | None) -> None:
+    """An immutable fact, once recorded, may be re-sent but never changed."""
+    if given is not None and stored is not None and stored != given:
+        raise Conflict(
+            f"{field_name} is immutable: recorded as {stored}, this registration says {given}. "
+            "Register a new version instead.",
+            field=field_name, recorded=stored, attempted=given,
+        )
+
+def _not_found(kind: Kind, key: dict) -> NotFound:
+    return NotFound(f"{kind.label} {kind.describe_key(key)} does not exist.", kind=kind.label, key=kind.describe_key(key))
+
+def _lucene_terms(text: str) -> str:
+    """User text as Lucene terms: special characters escaped, each word also matched as a prefix."""
+    words = [w for w in "".join(c if c.isalnum() or c in "_-." else " " for c in text).split() if w]
+    if not words:
+        raise InvalidInput("text must contain at least one letter or digit.", field="text")
+    escaped = [w.replace("-", "\\-").replace(".", "\\.") for w in words[:20]]
+    return " ".join(f"({w} OR {w}*)" for w in escaped)

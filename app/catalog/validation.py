@@ -1,0 +1,139 @@
+"""The naming and value conventions of the registry (README "Naming conventions").
+
+Every check raises `InvalidInput` naming the offending field, so a client can point
+at it. Checks normalise where a value has one canonical form (digests).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+
+from app.errors import InvalidInput
+
+# An identifier: team, model, feature, feature group and metric names, tags' parts.
+IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+# A version string: 1.2.0, 2024-05-01, v7, 3+build.5
+VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+:-]{0,127}")
+# A namespace names the source system, as OpenLineage does: s3://bucket, postgres://host:5432, airflow
+NAMESPACE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}(://[^\s/][^\s]{0,222})?")
+URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}://[^\s]{1,2000}")
+SHA256 = re.compile(r"(?:sha256:)?([0-9a-fA-F]{64})")
+LICENSE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]{0,63}")
+TAG = re.compile(r"[a-z0-9][a-z0-9._:-]{0,63}")
+GIT_COMMIT = re.compile(r"[0-9a-f]{7,64}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+MAX_NAME = 500  # dataset names may be long paths or table names
+MAX_TEXT_KEY = 255
+MAX_DESCRIPTION = 10_000
+MAX_TAGS = 50
+MAX_LIST = 500
+MAX_PARAMETERS = 200
+MAX_PARAMETER_VALUE = 4_096
+
+
+def identifier(field: str, value: str) -> str:
+    """Letters, digits, `.`, `_`, `-`; starts with a letter or digit; at most 128 characters."""
+    return _pattern(field, value, IDENTIFIER, "letters, digits, '.', '_' and '-', starting with a letter or digit, at most 128 characters")
+
+
+def version(field: str, value: str) -> str:
+    return _pattern(field, value, VERSION, "letters, digits and '._+:-', starting with a letter or digit, at most 128 characters")
+
+
+def namespace(field: str, value: str) -> str:
+    return _pattern(field, value, NAMESPACE, "a source-system name such as 's3://bucket', 'postgres://host:5432' or 'airflow'")
+
+
+def uri(field: str, value: str) -> str:
+    return _pattern(field, value, URI, "an absolute URI such as 's3://bucket/path' or 'https://host/path'")
+
+
+def license_id(field: str, value: str) -> str:
+    return _pattern(field, value, LICENSE, "an SPDX identifier such as 'Apache-2.0' or 'CC-BY-NC-4.0', or 'proprietary'")
+
+
+def git_commit(field: str, value: str) -> str:
+    return _pattern(field, value.lower(), GIT_COMMIT, "a hexadecimal git commit id of 7 to 64 characters")
+
+
+def sha256(field: str, value: str) -> str:
+    """A sha256 digest, `sha256:<64 hex>` or bare hex; returned as `sha256:<lowercase hex>`."""
+    match = SHA256.fullmatch(value or "")
+    if not match:
+        raise InvalidInput(f"{field} must be a sha256 digest: 64 hexadecimal characters, optionally prefixed 'sha256:'.", field=field)
+    return "sha256:" + match.group(1).lower()
+
+
+def text_key(field: str, value: str, *, max_length: int = MAX_TEXT_KEY) -> str:
+    """A free-form key (dataset name, job name, run id): printable, trimmed, bounded."""
+    if not value or not value.strip():
+        raise InvalidInput(f"{field} must not be empty.", field=field)
+    if value != value.strip():
+        raise InvalidInput(f"{field} must not start or end with white space.", field=field)
+    if len(value) > max_length:
+        raise InvalidInput(f"{field} is {len(value)} characters long; at most {max_length} are allowed.", field=field)
+    if _CONTROL.search(value):
+        raise InvalidInput(f"{field} must not contain control characters.", field=field)
+    return value
+
+
+def description(field: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if len(value) > MAX_DESCRIPTION:
+        raise InvalidInput(f"{field} is {len(value)} characters long; at most {MAX_DESCRIPTION} are allowed.", field=field)
+    if "\x00" in value:
+        raise InvalidInput(f"{field} must not contain NUL characters.", field=field)
+    return value
+
+
+def tags(field: str, values: Iterable[str] | None) -> list[str] | None:
+    """Lower-case tags, at most 50, each at most 64 characters; duplicates dropped, order kept."""
+    if values is None:
+        return None
+    values = list(values)
+    if len(values) > MAX_TAGS:
+        raise InvalidInput(f"{field} holds {len(values)} tags; at most {MAX_TAGS} are allowed.", field=field)
+    for value in values:
+        _pattern(field, value, TAG, "lower-case letters, digits and '._:-', at most 64 characters")
+    return list(dict.fromkeys(values))
+
+
+def finite(field: str, value: float) -> float:
+    if value is None or not math.isfinite(value):
+        raise InvalidInput(f"{field} must be a finite number (not NaN or infinite).", field=field)
+    return float(value)
+
+
+def non_negative(field: str, value: int | None) -> int | None:
+    if value is not None and value < 0:
+        raise InvalidInput(f"{field} must not be negative.", field=field)
+    return value
+
+
+def bounded_list(field: str, values: list | None, *, max_items: int = MAX_LIST) -> list:
+    values = list(values or [])
+    if len(values) > max_items:
+        raise InvalidInput(f"{field} holds {len(values)} items; at most {max_items} are allowed.", field=field)
+    return values
+
+
+def parameters(field: str, values: Mapping[str, str] | None) -> dict[str, str]:
+    values = dict(values or {})
+    if len(values) > MAX_PARAMETERS:
+        raise InvalidInput(f"{field} holds {len(values)} entries; at most {MAX_PARAMETERS} are allowed.", field=field)
+    for key, value in values.items():
+        text_key(f"{field}.key", key, max_length=128)
+        if len(value) > MAX_PARAMETER_VALUE:
+            raise InvalidInput(f"{field}.{key} is longer than {MAX_PARAMETER_VALUE} characters.", field=field)
+    return values
+
+
+def _pattern(field: str, value: str, pattern: re.Pattern, rule: str) -> str:
+    if value is None or not pattern.fullmatch(value):
+        shown = value if value is not None and len(value) <= 60 else (value[:57] + "…" if value else value)
+        raise InvalidInput(f"{field} {shown!r} is not valid: expected {rule}.", field=field)
+    return value

@@ -1,0 +1,5 @@
+// The Dataset nodes with these natural keys (namespace, name), batched; keys not found are absent.
+// params: keys
+UNWIND $keys AS key
+MATCH (n:Dataset {namespace: key.namespace, name: key.name})
+RETURN key, n {.*} AS node

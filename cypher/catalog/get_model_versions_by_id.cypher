@@ -1,0 +1,5 @@
+// The ModelVersion nodes with these ids (batched for DataLoaders); ids not found are absent.
+// params: ids
+UNWIND $ids AS id
+MATCH (n:ModelVersion {id: id})
+RETURN id, n {.*} AS node

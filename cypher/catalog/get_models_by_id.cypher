@@ -1,0 +1,5 @@
+// The Model nodes with these ids (batched for DataLoaders); ids not found are absent.
+// params: ids
+UNWIND $ids AS id
+MATCH (n:Model {id: id})
+RETURN id, n {.*} AS node

@@ -1,0 +1,5 @@
+// The Run nodes with these ids (batched for DataLoaders); ids not found are absent.
+// params: ids
+UNWIND $ids AS id
+MATCH (n:Run {id: id})
+RETURN id, n {.*} AS node

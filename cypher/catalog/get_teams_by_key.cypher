@@ -1,0 +1,5 @@
+// The Team nodes with these natural keys (name), batched; keys not found are absent.
+// params: keys
+UNWIND $keys AS key
+MATCH (n:Team {name: key.name})
+RETURN key, n {.*} AS node

@@ -1,0 +1,7 @@
+// Records that these model versions were produced by the run; idempotent. Returns how many references matched a node.
+// params: run_id, refs
+MATCH (r:Run {run_id: $run_id})
+UNWIND $refs AS ref
+MATCH (x:ModelVersion {model_name: ref.model_name, version: ref.version})
+MERGE (x)-[:WAS_GENERATED_BY]->(r)
+RETURN count(x) AS linked

@@ -1,0 +1,13 @@
+// Dataset versions, oldest first, one page after the cursor $after ({created_at, id}) or from the start.
+// $filter holds the optional filters; an absent one does not filter.
+// params: filter, after, limit
+MATCH (n:DatasetVersion)
+WHERE ($filter.created_after IS NULL OR n.created_at >= $filter.created_after)
+  AND ($filter.created_before IS NULL OR n.created_at < $filter.created_before)
+  AND ($filter.namespace IS NULL OR n.namespace = $filter.namespace)
+  AND ($filter.name IS NULL OR n.name = $filter.name)
+  AND ($after IS NULL OR n.created_at > $after.created_at
+       OR (n.created_at = $after.created_at AND n.id > $after.id))
+RETURN n {.*} AS node
+ORDER BY n.created_at, n.id
+LIMIT $limit
