@@ -40,15 +40,13 @@ _TIMEOUT_CODES = {
 class Tx:
     """A managed transaction that runs statements by their file name."""
 
-    def __init__(self, tx: AsyncManagedTransaction, queries: QueryCatalog):
+    def __init__(self, tx: AsyncManagedTransaction, db: Database):
         self._tx = tx
-        self._queries = queries
+        self._db = db
 
     async def records(self, name: str, /, **params: Any) -> list[Record]:
         """All records of the named query."""
-        query = self._queries[name]
-        query.check_params(params)
-        result = await self._tx.run(query.text, params)
+        result = await self._run(name, params)
         return [record async for record in result]
 
     async def single(self, name: str, /, **params: Any) -> Record | None:
@@ -58,10 +56,13 @@ class Tx:
 
     async def consume(self, name: str, /, **params: Any) -> neo4j.ResultSummary:
         """Run the named query for its effect; returns the summary (counters)."""
-        query = self._queries[name]
+        return await (await self._run(name, params)).consume()
+
+    async def _run(self, name: str, params: dict[str, Any]):
+        query = self._db.queries[name]
         query.check_params(params)
-        result = await self._tx.run(query.text, params)
-        return await result.consume()
+        self._db.statements_run += 1
+        return await self._tx.run(query.text, params)
 
 
 class Database:
@@ -72,6 +73,9 @@ class Database:
         self.queries = queries
         self.database = settings.neo4j_database
         self.tx_timeout = settings.tx_timeout
+        # Statements sent since start: tests read it to prove a request's round trips do not
+        # grow with the size of its answer (no N+1).
+        self.statements_run = 0
 
     @classmethod
     def connect(cls, settings: Settings, queries: QueryCatalog) -> Database:
@@ -104,7 +108,7 @@ class Database:
     async def _execute(self, mode: str, work, *args, **kwargs):
         @unit_of_work(timeout=self.tx_timeout)
         async def transaction(tx: AsyncManagedTransaction):
-            return await work(Tx(tx, self.queries), *args, **kwargs)
+            return await work(Tx(tx, self), *args, **kwargs)
 
         async with self.mapped_errors():
             async with self.driver.session(database=self.database, default_access_mode=mode) as session:

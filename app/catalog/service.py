@@ -558,5 +558,6 @@ def _lucene_terms(text: str) -> str:
     words = [w for w in "".join(c if c.isalnum() or c in "_-." else " " for c in text).split() if w]
     if not words:
         raise InvalidInput("text must contain at least one letter or digit.", field="text")
-    escaped = [w.replace("-", "\\-").replace(".", "\\.") for w in words[:20]]
+    # Lower case: the analyzer lower-cases anyway, and AND/OR/NOT would be read as operators.
+    escaped = [w.lower().replace("-", "\\-").replace(".", "\\.") for w in words[:20]]
     return " ".join(f"({w} OR {w}*)" for w in escaped)
