@@ -1,4 +1,4 @@
-"""The `lineagegraph` command: serve the API, run the local Neo4j, migrate, export the schema.
+"""The `lineagegraph` command: serve the API, run the local Neo4j, migrate, load the demo, export the schema.
 
 Exit codes: 0 success, 1 the operation failed (the message says why), 2 bad usage.
 """
@@ -29,7 +29,8 @@ def main() -> None:
 @main.command()
 @click.option("--host", default=None, help="Interface to listen on (LINEAGEGRAPH_HOST, default 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port to listen on (LINEAGEGRAPH_PORT, default 8000).")
-def serve(host: str | None, port: int | None) -> None:
+@click.option("--demo/--no-demo", default=False, help="Load the sample registry (idempotent) before serving.")
+def serve(host: str | None, port: int | None, demo: bool) -> None:
     """Serve the GraphQL API. Without NEO4J_URI, starts a local Neo4j first and stops it on exit."""
     import uvicorn
 
@@ -50,6 +51,8 @@ def serve(host: str | None, port: int | None) -> None:
         if already_running:
             local = None  # someone else started it; leave it running when we exit
     try:
+        if demo:
+            _echo_counts(_load_demo(settings), err=True)
         try:
             app = create_app(settings, configure_logs=False)
         except QueryFileError as exc:
@@ -111,25 +114,57 @@ def neo4j_status() -> None:
 @main.command()
 def migrate() -> None:
     """Apply pending schema migrations to the configured Neo4j."""
+    applied = _on_prepared_graph(_settings(), lambda db, applied: _return(applied))
+    click.echo(f"{len(applied)} migration(s) applied" if applied else "schema up to date")
+
+
+async def _return(value):
+    return value
+
+
+@main.command()
+def demo() -> None:
+    """Load the sample registry (credit scoring, a fine-tuned LLM) into the configured Neo4j.
+
+    Idempotent: loading it again changes nothing. `app/demo.py` tells the story.
+    """
+    _echo_counts(_load_demo(_settings()))
+
+
+def _load_demo(settings: Settings) -> dict[str, int]:
+    """Migrate the graph if needed, then register the demo content; counts by kind."""
+    from app.demo import load_demo
+
+    return _on_prepared_graph(settings, lambda db, applied: load_demo(db))
+
+
+def _on_prepared_graph(settings: Settings, work):
+    """Connect, apply migrations and check the queries, then run `work(db, applied)`; errors as click errors."""
     from app.db import Database
-    from app.errors import Unavailable
-    from app.queries import load_queries
+    from app.errors import DomainError, Unavailable
+    from app.queries import QueryFileError, load_queries
     from app.web import prepare_graph
 
-    settings = _settings()
-
-    async def run() -> list[str]:
+    async def run():
         db = Database.connect(settings, load_queries(settings.cypher_dir))
         try:
-            return await prepare_graph(db)
+            applied = await prepare_graph(db)
+            return await work(db, applied)
         finally:
             await db.close()
 
     try:
-        applied = asyncio.run(run())
+        return asyncio.run(run())
     except Unavailable as exc:
         raise click.ClickException(f"{exc} ({settings.effective_neo4j_uri})") from exc
-    click.echo(f"{len(applied)} migration(s) applied" if applied else "schema up to date")
+    except QueryFileError as exc:
+        raise click.ClickException(f"broken query file: {exc}") from exc
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _echo_counts(counts: dict[str, int], *, err: bool = False) -> None:
+    click.echo("demo registry loaded: " + ", ".join(f"{count} {kind}" for kind, count in counts.items()), err=err)
 
 
 @main.command("export-schema")

@@ -87,6 +87,8 @@ class Database:
             connection_acquisition_timeout=settings.connect_timeout + settings.tx_retry_time,
             max_transaction_retry_time=settings.tx_retry_time,
             max_connection_pool_size=100,
+            # Planner notifications (unknown labels on an empty graph, …) are noise in our logs.
+            notifications_min_severity="OFF",
         )
         return cls(driver, queries, settings)
 

@@ -13,3 +13,10 @@ MAX_PAGE_SIZE = 500
 
 # Seconds /readyz waits for Neo4j before it answers 503.
 READINESS_TIMEOUT = 2.0
+
+# Lineage traversals (impact, provenance). The depth cap is also the literal bound in
+# cypher/lineage/*.cypher (25, traversed to 26 to tell that something lies beyond).
+MAX_LINEAGE_DEPTH = 25
+DEFAULT_NODE_BUDGET = 50_000
+MAX_NODE_BUDGET = 200_000
+DEFAULT_IMPACT_PAGE = 100

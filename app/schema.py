@@ -16,9 +16,10 @@ from strawberry.tools import merge_types
 from app import limits
 from app.catalog.mutations import CatalogMutation
 from app.catalog.queries import CatalogQuery
+from app.lineage.types import LineageQuery
 from app.system.types import SystemQuery
 
-Query = merge_types("Query", (CatalogQuery, SystemQuery))
+Query = merge_types("Query", (CatalogQuery, LineageQuery, SystemQuery))
 Mutation = merge_types("Mutation", (CatalogMutation,))
 
 

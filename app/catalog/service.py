@@ -102,7 +102,7 @@ async def register_dataset(
     props = _props(
         description=v.description("description", description),
         license=_optional(v.license_id, "license", license),
-        privacy=privacy,
+        privacy=v.one_of("privacy", privacy, v.PRIVACY_CLASSES),
         schema_fields=_schema_json(schema),
         **_tag_props(tags),
     )
@@ -138,7 +138,7 @@ async def register_feature(
 
     async def work(tx: Tx) -> Registered:
         registered = await _upsert(tx, "catalog.upsert_feature", params, actor, missing=_team_missing(owner))
-        anchor = {"group": group, "name": name}
+        anchor = {"group": group, "name": name, "now": actor.now}
         await _link(tx, "catalog.link_feature_derived_from_datasets", Kinds.DATASET.value, datasets, anchor)
         await _link(tx, "catalog.link_feature_derived_from_dataset_versions", Kinds.DATASET_VERSION.value, versions, anchor)
         return registered
@@ -168,7 +168,7 @@ async def register_run(
 
     async def work(tx: Tx) -> Registered:
         registered = await _upsert_run(tx, params, actor)
-        await _link_run_io(tx, params["run_id"], io_refs)
+        await _link_run_io(tx, params["run_id"], io_refs, actor)
         return registered
 
     return await db.write(work)
@@ -178,7 +178,7 @@ async def register_model(
     risk_tier: str | None = None, tags: list[str] | None = None,
 ) -> Registered:
     """Register a model (the family its versions belong to) by name."""
-    props = _props(description=v.description("description", description), risk_tier=risk_tier, **_tag_props(tags))
+    props = _props(description=v.description("description", description), risk_tier=v.one_of("riskTier", risk_tier, v.RISK_TIERS), **_tag_props(tags))
     params = {"name": v.identifier("name", name), "owner": _owner(owner), "props": _with_owner(props, owner)}
     return await db.write(_upsert, "catalog.upsert_model", params, actor, missing=_team_missing(owner))
 
@@ -211,8 +211,9 @@ async def register_deployment(
     status: str | None = None, serving: ModelVersionRef | None = None,
 ) -> Registered:
     """Register a deployment and, when given, switch it to serve a model version (history kept)."""
-    params = {"environment": v.identifier("environment", environment), "name": v.identifier("name", name),
-              "props": _props(endpoint=_optional(v.uri, "endpoint", endpoint), status=status)}
+    params = {"environment": v.one_of("environment", environment, v.ENVIRONMENTS), "name": v.identifier("name", name),
+              "props": _props(endpoint=_optional(v.uri, "endpoint", endpoint),
+                              status=v.one_of("status", status, v.DEPLOYMENT_STATUSES))}
     serving_ref = _model_version_ref(serving, "serving") if serving else None
 
     async def work(tx: Tx) -> Registered:
@@ -225,6 +226,10 @@ async def register_deployment(
         )
         if record is None:
             raise _not_found(Kinds.MODEL_VERSION.value, serving_ref)
+        if record["stale"]:
+            raise Conflict(
+                f"Deployment {params['environment']}/{params['name']} switched to another version after "
+                f"{actor.now.isoformat()}; an older switch cannot be recorded over it.", field="serving")
         return Registered(node=record["node"], created=registered.created, changed=registered.changed or record["changed"])
 
     return await db.write(work)
@@ -236,7 +241,7 @@ async def record_lineage(db: Database, actor: Actor, *, run_id: str, io: RunIO) 
 
     async def work(tx: Tx) -> dict:
         run = await _existing(tx, Kinds.RUN.value, {"run_id": run_id})
-        await _link_run_io(tx, run_id, io_refs)
+        await _link_run_io(tx, run_id, io_refs, actor)
         return run
 
     return await db.write(work)
@@ -252,7 +257,7 @@ async def record_model_version_parents(db: Database, actor: Actor, *, child: Mod
     async def work(tx: Tx) -> dict:
         node = await _existing(tx, Kinds.MODEL_VERSION.value, child_ref)
         await _link(tx, "catalog.link_model_version_derived_from", Kinds.MODEL_VERSION.value, parent_refs,
-                    {"model_name": child_ref["model_name"], "version": child_ref["version"]})
+                    {"model_name": child_ref["model_name"], "version": child_ref["version"], "now": actor.now})
         return node
 
     return await db.write(work)
@@ -266,7 +271,7 @@ class TrainingEvent:
     run_id: str
     model_version: ModelVersionInput
     inputs: RunIO = field(default_factory=RunIO)
-    state: str | None = "COMPLETED"
+    state: str | None = "COMPLETE"
     started_at: datetime | None = None
     ended_at: datetime | None = None
     code_repository: str | None = None
@@ -290,7 +295,7 @@ async def register_training_event(db: Database, actor: Actor, event: TrainingEve
         job = await _upsert(tx, "catalog.upsert_job", job_params, actor, missing=_team_missing(event.job_owner))
         run = await _upsert_run(tx, run_params, actor)
         model_version = await _register_model_version(tx, prepared, actor)
-        await _link_run_io(tx, run_params["run_id"], io_refs)
+        await _link_run_io(tx, run_params["run_id"], io_refs, actor)
         return {"job": job, "run": run, "model_version": model_version}
 
     return await db.write(work)
@@ -370,7 +375,8 @@ async def _register_model_version(tx: Tx, prepared: dict, actor: Actor) -> Regis
     _check_immutable("artifactDigest", record["stored_digest"], params["artifact_digest"])
     changed = record["changed"]
     anchor = {"model_name": params["model_name"], "version": params["version"]}
-    await _link(tx, "catalog.link_model_version_derived_from", Kinds.MODEL_VERSION.value, prepared["parents"], anchor)
+    await _link(tx, "catalog.link_model_version_derived_from", Kinds.MODEL_VERSION.value, prepared["parents"],
+                {**anchor, "now": actor.now})
     for metric in prepared["metrics"]:
         evaluation = await repository.upsert(tx, "catalog.record_evaluation", id=_new_id(), **anchor, **metric, **actor.stamp())
         if evaluation is None:
@@ -379,8 +385,8 @@ async def _register_model_version(tx: Tx, prepared: dict, actor: Actor) -> Regis
         changed = changed or evaluation["changed"]
     return Registered(node=record["node"], created=record["created"], changed=changed)
 
-async def _link_run_io(tx: Tx, run_id: str, refs: dict[str, list[dict]]) -> None:
-    anchor = {"run_id": run_id}
+async def _link_run_io(tx: Tx, run_id: str, refs: dict[str, list[dict]], actor: Actor) -> None:
+    anchor = {"run_id": run_id, "now": actor.now}
     await _link(tx, "catalog.link_run_used_dataset_versions", Kinds.DATASET_VERSION.value, refs["used_dataset_versions"], anchor)
     await _link(tx, "catalog.link_run_used_features", Kinds.FEATURE.value, refs["used_features"], anchor)
     await _link(tx, "catalog.link_run_used_model_versions", Kinds.MODEL_VERSION.value, refs["used_model_versions"], anchor)
@@ -390,7 +396,7 @@ async def _link_run_io(tx: Tx, run_id: str, refs: dict[str, list[dict]]) -> None
                 refs["generated_model_versions"], anchor)
 
 async def _link(tx: Tx, query: str, target: Kind, refs: list[dict], anchor: dict) -> None:
-    """Link the anchor to every reference; a reference that matches nothing is NOT_FOUND."""
+    """Link the anchor (its key and `now`) to every reference; one matching nothing is NOT_FOUND."""
     if not refs:
         return
     linked = await repository.link(tx, query, refs=refs, **anchor)
@@ -489,7 +495,7 @@ def _run_params(run_id, job_namespace, job_name, state, started_at, ended_at, co
         "job_namespace": v.namespace("jobNamespace", job_namespace),
         "job_name": v.text_key("jobName", job_name),
         "props": _props(
-            state=state,
+            state=v.one_of("state", state, v.RUN_STATES),
             started_at=started_at,
             ended_at=ended_at,
             code_repository=_optional(v.uri, "codeRepository", code_repository),
@@ -530,7 +536,7 @@ def _prepare_model_version(mv: ModelVersionInput) -> dict:
             artifact_uri=_optional(v.uri, "artifactUri", mv.artifact_uri),
             framework=_optional(v.identifier, "framework", mv.framework),
             license=_optional(v.license_id, "license", mv.license),
-            stage=mv.stage,
+            stage=v.one_of("stage", mv.stage, v.STAGES),
             compliance_flags=compliance,
             description=v.description("description", mv.description),
             **_tag_props(mv.tags),

@@ -25,6 +25,15 @@ TAG = re.compile(r"[a-z0-9][a-z0-9._:-]{0,63}")
 GIT_COMMIT = re.compile(r"[0-9a-f]{7,64}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
+# The closed vocabularies (the GraphQL enums in app/catalog/types.py spell the same values;
+# a test keeps them equal). Checked here too because Python callers (demo, importers) skip GraphQL.
+STAGES = ("DEVELOPMENT", "STAGING", "PRODUCTION", "ARCHIVED", "QUARANTINED")
+PRIVACY_CLASSES = ("PUBLIC", "INTERNAL", "CONFIDENTIAL", "PII", "SENSITIVE_PII")
+RISK_TIERS = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+RUN_STATES = ("START", "RUNNING", "COMPLETE", "FAIL", "ABORT")
+ENVIRONMENTS = ("development", "test", "staging", "production")
+DEPLOYMENT_STATUSES = ("ACTIVE", "INACTIVE", "ROLLED_BACK")
+
 MAX_NAME = 500  # dataset names may be long paths or table names
 MAX_TEXT_KEY = 255
 MAX_DESCRIPTION = 10_000
@@ -100,6 +109,13 @@ def tags(field: str, values: Iterable[str] | None) -> list[str] | None:
     for value in values:
         _pattern(field, value, TAG, "lower-case letters, digits and '._:-', at most 64 characters")
     return list(dict.fromkeys(values))
+
+
+def one_of(field: str, value: str | None, allowed: tuple[str, ...]) -> str | None:
+    """None, or one of the vocabulary's values."""
+    if value is not None and value not in allowed:
+        raise InvalidInput(f"{field} {value!r} is not one of {', '.join(allowed)}.", field=field)
+    return value
 
 
 def finite(field: str, value: float) -> float:

@@ -1,7 +1,8 @@
-// Records that the run used these features; idempotent. Returns how many references matched a node.
-// params: run_id, refs
+// Records that the run used these features; idempotent (the edge keeps when it was first recorded, for `asOf`). Returns how many references matched a node.
+// params: run_id, refs, now
 MATCH (r:Run {run_id: $run_id})
 UNWIND $refs AS ref
 MATCH (x:Feature {group: ref.group, name: ref.name})
-MERGE (r)-[:USED]->(x)
+MERGE (r)-[e:USED]->(x)
+ON CREATE SET e.created_at = $now
 RETURN count(x) AS linked

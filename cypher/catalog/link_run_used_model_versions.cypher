@@ -1,7 +1,8 @@
-// Records that the run used these model versions (a base model for fine-tuning); idempotent. Returns how many references matched a node.
-// params: run_id, refs
+// Records that the run used these model versions (a base model for fine-tuning); idempotent (the edge keeps when it was first recorded, for `asOf`). Returns how many references matched a node.
+// params: run_id, refs, now
 MATCH (r:Run {run_id: $run_id})
 UNWIND $refs AS ref
 MATCH (x:ModelVersion {model_name: ref.model_name, version: ref.version})
-MERGE (r)-[:USED]->(x)
+MERGE (r)-[e:USED]->(x)
+ON CREATE SET e.created_at = $now
 RETURN count(x) AS linked

@@ -6,8 +6,24 @@ import hashlib
 import json
 
 
+def canonical(value) -> str:
+    """Sorted-key JSON; neo4j temporal values (and anything else not JSON) by str()."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def node_rows(run_cypher) -> list[str]:
+    return sorted(canonical({"labels": sorted(row["labels"]), "props": row["props"]})
+                  for row in run_cypher("admin.all_nodes"))
+
+
+def edge_rows(run_cypher) -> list[str]:
+    return sorted(canonical({"source": row["source"], "type": row["type"], "props": row["props"],
+                             "target": row["target"]})
+                  for row in run_cypher("admin.all_edges"))
+
+
 def graph_fingerprint(run_cypher) -> str:
-    """sha256 over every node (labels, properties) and edge (ends, type, properties), canonically ordered."""
-    nodes = sorted(json.dumps(row, sort_keys=True, default=str) for row in run_cypher("admin.all_nodes"))
-    edges = sorted(json.dumps(row, sort_keys=True, default=str) for row in run_cypher("admin.all_edges"))
-    return hashlib.sha256(json.dumps([nodes, edges]).encode()).hexdigest()
+    """sha256 over every node (labels, properties) and every edge (source id, type, properties,
+    target id), each canonically serialised and the lot sorted."""
+    payload = canonical({"nodes": node_rows(run_cypher), "edges": edge_rows(run_cypher)})
+    return hashlib.sha256(payload.encode()).hexdigest()

@@ -298,3 +298,43 @@ def test_listing_model_versions_with_nested_fields_takes_a_fixed_number_of_round
     assert nodes[0]["deployments"] == [{"name": "credit-api"}]
     # list + model + owner + producing run + job + deployments + metrics + their dataset versions
     assert used == 8, f"{used} statements for {count} model versions"
+
+
+def test_an_older_deployment_switch_cannot_rewrite_newer_history(registry, settings, queries):
+    import asyncio
+    from datetime import UTC, datetime
+
+    from app.catalog import service
+    from app.db import Database
+    from app.errors import Conflict
+
+    async def scenario():
+        db = Database.connect(settings, queries)
+        try:
+            for version in ("1", "2"):
+                await service.register_model_version(
+                    db, service.Actor.of("t"), service.ModelVersionInput(model_name="credit-scoring", version=version))
+            later = service.Actor("t", datetime(2026, 3, 20, tzinfo=UTC))
+            earlier = service.Actor("t", datetime(2026, 3, 10, tzinfo=UTC))
+            await service.register_deployment(db, later, environment="production", name="api",
+                                              serving=service.ModelVersionRef("credit-scoring", "2"))
+            with pytest.raises(Conflict):
+                await service.register_deployment(db, earlier, environment="production", name="api",
+                                                  serving=service.ModelVersionRef("credit-scoring", "1"))
+            return await service.get_by_key(db, service.Kinds.DEPLOYMENT.value, {"environment": "production", "name": "api"})
+        finally:
+            await db.close()
+
+    deployment = asyncio.run(scenario())
+    assert deployment["since"].to_native() == datetime(2026, 3, 20, tzinfo=UTC)
+
+
+def test_the_graphql_enums_spell_the_service_vocabularies():
+    from app.catalog import types
+    from app.catalog import validation as v
+
+    pairs = [(types.Stage, v.STAGES), (types.PrivacyClass, v.PRIVACY_CLASSES), (types.RiskTier, v.RISK_TIERS),
+             (types.RunState, v.RUN_STATES), (types.Environment, v.ENVIRONMENTS),
+             (types.DeploymentStatus, v.DEPLOYMENT_STATUSES)]
+    for enum, vocabulary in pairs:
+        assert tuple(member.value for member in enum) == vocabulary, enum.__name__

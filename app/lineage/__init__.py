@@ -1,0 +1,1 @@
+"""Impact and provenance: the traversals incident responders and compliance reviewers ask for."""

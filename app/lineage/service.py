@@ -1,0 +1,131 @@
+"""Lineage rules: what counts as a start, the guard rails, and the summaries built from a traversal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from app import limits
+from app.catalog import repository as catalog_repository
+from app.catalog.kinds import Kind
+from app.db import Database, Tx
+from app.errors import InvalidInput, NotFound
+from app.lineage import repository
+
+DEPTH_LIMIT = "DEPTH_LIMIT"
+NODE_BUDGET = "NODE_BUDGET"
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where a traversal starts: a node of `kind` by natural key (for a dataset, optionally a window)."""
+
+    kind: Kind
+    key: dict
+    window_from: datetime | None = None
+    window_to: datetime | None = None
+
+
+@dataclass
+class ImpactAnswer:
+    start_count: int
+    counts: dict[str, int]
+    owners: list[str]
+    cut_reasons: list[str]
+    total: int
+    items: list[dict]  # {kind, node, depth, path_nodes, path_edges}
+    offset: int
+
+    @property
+    def complete(self) -> bool:
+        return not self.cut_reasons
+
+
+@dataclass
+class ProvenanceAnswer:
+    nodes: list[tuple[str, dict]]
+    edges: list[dict]
+    cut_reasons: list[str]
+    raw_sources: list[dict] = field(default_factory=list)
+    licenses: list[str] = field(default_factory=list)
+    privacy_classes: list[str] = field(default_factory=list)
+
+
+def _check_range(name: str, value: int, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise InvalidInput(f"{name} must be between {low} and {high}.", field=name)
+    return value
+
+
+async def _start_id(tx: Tx, start: Start) -> str:
+    found = await catalog_repository.nodes_by_keys(tx, start.kind, [start.key])
+    node = found.get(start.kind.key_of(start.key))
+    if node is None:
+        key = start.kind.describe_key(start.key)
+        raise NotFound(f"{start.kind.label} {key} does not exist.", kind=start.kind.label, key=key)
+    return node["id"]
+
+
+async def impact(
+    db: Database, start: Start, *, as_of: datetime | None = None, max_depth: int = limits.MAX_LINEAGE_DEPTH,
+    budget: int = limits.DEFAULT_NODE_BUDGET, kinds: list[str] | None = None, environment: str | None = None,
+    first: int = limits.DEFAULT_IMPACT_PAGE, offset: int = 0,
+) -> ImpactAnswer:
+    """Everything downstream of the start, in one traversal, with paths for one page."""
+    _check_range("maxDepth", max_depth, 1, limits.MAX_LINEAGE_DEPTH)
+    _check_range("nodeBudget", budget, 1, limits.MAX_NODE_BUDGET)
+    _check_range("first", first, 1, limits.MAX_PAGE_SIZE)
+    _check_range("offset", offset, 0, limits.MAX_NODE_BUDGET)
+    if start.window_from and start.window_to and start.window_to <= start.window_from:
+        raise InvalidInput("The window must end after it starts.", field="createdBefore")
+
+    async def work(tx: Tx) -> dict:
+        start_id = await _start_id(tx, start)
+        return await repository.impact(
+            tx, start_id=start_id, window_from=start.window_from, window_to=start.window_to,
+            as_of=as_of or datetime.now(UTC), max_depth=max_depth, budget=budget, kinds=kinds,
+            environment=environment, offset=offset, limit=first,
+        )
+
+    row = await db.read(work)
+    cut = [reason for reason, hit in ((DEPTH_LIMIT, row["depth_cut"]), (NODE_BUDGET, row["budget_cut"])) if hit]
+    return ImpactAnswer(
+        start_count=row["start_count"], counts={c["kind"]: c["count"] for c in row["counts"]},
+        owners=sorted(row["owners"]), cut_reasons=cut, total=row["listed_count"], items=row["items"], offset=offset,
+    )
+
+
+async def provenance(db: Database, start: Start, *, as_of: datetime | None = None,
+                     budget: int = limits.DEFAULT_NODE_BUDGET) -> ProvenanceAnswer:
+    """Everything upstream of a model version or deployment, with the licenses and privacy classes met."""
+    _check_range("nodeBudget", budget, 1, limits.MAX_NODE_BUDGET)
+
+    async def work(tx: Tx) -> dict | None:
+        start_id = await _start_id(tx, start)
+        return await repository.provenance(tx, start_id=start_id, as_of=as_of or datetime.now(UTC), budget=budget)
+
+    row = await db.read(work)
+    nodes = [(n["kind"], n["node"]) for n in row["nodes"]]
+    answer = ProvenanceAnswer(nodes=nodes, edges=row["edges"], cut_reasons=[NODE_BUDGET] if row["budget_cut"] else [])
+    _summarise(answer, produced={n["node"]["id"] for n in row["nodes"] if n["produced"]})
+    return answer
+
+
+def _summarise(answer: ProvenanceAnswer, produced: set[str]) -> None:
+    """Raw sources: datasets whose upstream versions no recorded run generated, and datasets a
+    feature reads as a whole that no run ever produced."""
+    by_id = {node["id"]: (kind, node) for kind, node in answer.nodes}
+    generated = {e["source"] for e in answer.edges if e["type"] == "WAS_GENERATED_BY"}
+    version_of = {e["source"]: e["target"] for e in answer.edges if e["type"] == "VERSION_OF"}
+    raw_ids: set[str] = set()
+    for node_id, (kind, _) in by_id.items():
+        if kind == "DatasetVersion" and node_id not in generated and node_id in version_of:
+            raw_ids.add(version_of[node_id])
+    for edge in answer.edges:  # a feature computed from a whole dataset
+        target = edge["target"]
+        if edge["type"] == "WAS_DERIVED_FROM" and by_id.get(target, ("",))[0] == "Dataset" and target not in produced:
+            raw_ids.add(target)
+    datasets = [node for kind, node in answer.nodes if kind == "Dataset"]
+    answer.raw_sources = sorted((by_id[i][1] for i in raw_ids), key=lambda d: (d["namespace"], d["name"]))
+    answer.licenses = sorted({d["license"] for d in datasets if d.get("license")})
+    answer.privacy_classes = sorted({d["privacy"] for d in datasets if d.get("privacy")})

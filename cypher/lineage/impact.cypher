@@ -1,0 +1,94 @@
+// Everything downstream of a start (a dataset's versions, optionally within a time window; a
+// dataset version; a feature; a run; a model version), as the graph stood at $as_of, in ONE
+// traversal: Neo4j's pruning BFS expand visits each node once and yields its depth.
+// Returns one row: counts by kind over the whole answer, the owning teams to notify, whether a
+// guard rail cut it short (depth: something lies beyond $max_depth; budget: more than $budget
+// nodes), and one page of items — production deployments first, then by kind and depth — each
+// with one shortest explaining path. Paths are computed for the page only.
+// params: start_id, window_from, window_to, as_of, max_depth, budget, kinds, environment, offset, limit
+CALL () {
+  MATCH (s:DatasetVersion {id: $start_id}) RETURN s
+  UNION
+  MATCH (:Dataset {id: $start_id})<-[:VERSION_OF]-(s:DatasetVersion)
+  WHERE ($window_from IS NULL OR s.created_at >= $window_from) AND ($window_to IS NULL OR s.created_at < $window_to)
+    AND s.created_at <= $as_of
+  RETURN s
+  UNION
+  MATCH (s:Feature {id: $start_id}) RETURN s
+  UNION
+  MATCH (s:Run {id: $start_id}) RETURN s
+  UNION
+  MATCH (s:ModelVersion {id: $start_id}) RETURN s
+}
+WITH collect(s) AS starts
+CALL (starts) {
+  UNWIND starts AS s
+  // Downstream is against the arrows; edges are filtered to those that existed at $as_of.
+  MATCH (s)<-[r:USED|WAS_GENERATED_BY|WAS_DERIVED_FROM|SERVES*1..26]-(n)
+  WHERE all(rel IN r WHERE coalesce(rel.created_at, rel.since, $as_of) <= $as_of
+                           AND (rel.until IS NULL OR rel.until > $as_of))
+  WITH n, min(size(r)) AS depth
+  WHERE NOT n IN starts
+  RETURN n, depth
+}
+WITH starts, collect({n: n, depth: depth}) AS reached
+WITH starts, [x IN reached WHERE x.depth <= $max_depth] AS within, any(x IN reached WHERE x.depth > $max_depth) AS depth_cut
+// The models of affected model versions are affected too (one hop beside the traversal).
+CALL (within) {
+  UNWIND [x IN within WHERE x.n:ModelVersion] AS x
+  WITH x.n AS version, x.depth AS depth
+  MATCH (version)-[:VERSION_OF]->(m:Model)
+  WITH m, min(depth) + 1 AS depth
+  RETURN collect({n: m, depth: depth}) AS models
+}
+WITH starts, within + models AS found, depth_cut
+WITH starts, found[0..$budget] AS found, size(found) > $budget AS budget_cut, depth_cut
+CALL (found) {
+  UNWIND found AS x
+  WITH labels(x.n)[0] AS kind, count(*) AS count
+  ORDER BY kind
+  RETURN collect({kind: kind, count: count}) AS counts
+}
+CALL (found) {
+  UNWIND found AS x
+  WITH x.n AS n
+  OPTIONAL MATCH (n)-[:VERSION_OF|INSTANCE_OF]->(parent)
+  WITH coalesce(n.owner, parent.owner) AS owner
+  WHERE owner IS NOT NULL
+  RETURN collect(DISTINCT owner) AS owners
+}
+WITH starts, found, budget_cut, depth_cut, counts, owners
+CALL (found) {
+  UNWIND found AS x
+  WITH x, labels(x.n)[0] AS kind
+  WHERE ($kinds IS NULL OR kind IN $kinds)
+    AND ($environment IS NULL OR kind <> 'Deployment' OR x.n.environment = $environment)
+  WITH x, kind,
+       CASE kind WHEN 'Deployment' THEN CASE WHEN x.n.environment = 'production' THEN 0 ELSE 1 END
+                 WHEN 'ModelVersion' THEN 2 WHEN 'Model' THEN 3 WHEN 'Run' THEN 4
+                 WHEN 'Feature' THEN 5 ELSE 6 END AS rank
+  ORDER BY rank, x.depth, x.n.id
+  RETURN collect({n: x.n, kind: kind, depth: x.depth}) AS listed
+}
+WITH starts, budget_cut, depth_cut, counts, owners, size(listed) AS listed_count, listed[$offset..($offset + $limit)] AS page
+CALL (starts, page) {
+  UNWIND page AS item
+  CALL (starts, item) {
+    // Everything is explained by its shortest path to a start; a model, through its nearest
+    // affected version and the VERSION_OF hop.
+    WITH starts, item, item.n AS n
+    OPTIONAL MATCH (n)<-[:VERSION_OF]-(version:ModelVersion)
+    WHERE item.kind = 'Model'
+    WITH starts, item, CASE item.kind WHEN 'Model' THEN version ELSE n END AS target
+    OPTIONAL MATCH p = ANY SHORTEST (s)<-[:USED|WAS_GENERATED_BY|WAS_DERIVED_FROM|SERVES]-{1,26}(target)
+    WHERE s IN starts
+    WITH item, p
+    ORDER BY length(p)
+    WITH item, head(collect(p)) AS path
+    RETURN [x IN nodes(path) | {kind: labels(x)[0], id: x.id, name: coalesce(x.version, x.run_id, x.name)}]
+             + CASE item.kind WHEN 'Model' THEN [{kind: 'Model', id: item.n.id, name: item.n.name}] ELSE [] END AS path_nodes,
+           [rel IN relationships(path) | type(rel)] + CASE item.kind WHEN 'Model' THEN ['VERSION_OF'] ELSE [] END AS path_edges
+  }
+  RETURN collect({kind: item.kind, node: properties(item.n), depth: item.depth, path_nodes: path_nodes, path_edges: path_edges}) AS items
+}
+RETURN size(starts) AS start_count, counts, owners, budget_cut, depth_cut, listed_count, items
