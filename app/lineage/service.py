@@ -129,3 +129,29 @@ def _summarise(answer: ProvenanceAnswer, produced: set[str]) -> None:
     answer.raw_sources = sorted((by_id[i][1] for i in raw_ids), key=lambda d: (d["namespace"], d["name"]))
     answer.licenses = sorted({d["license"] for d in datasets if d.get("license")})
     answer.privacy_classes = sorted({d["privacy"] for d in datasets if d.get("privacy")})
+
+
+@dataclass
+class Subgraph:
+    nodes: list[tuple[str, dict, int]]  # (label, properties, depth)
+    edges: list[dict]
+    cut_reasons: list[str]
+
+
+async def subgraph(db: Database, start: Start, *, direction: str, depth: int, as_of: datetime | None = None,
+                   budget: int = limits.DEFAULT_NODE_BUDGET) -> Subgraph:
+    """Nodes and typed edges within `depth` hops of the start, upstream or downstream."""
+    if direction not in ("UPSTREAM", "DOWNSTREAM"):
+        raise InvalidInput("direction must be UPSTREAM or DOWNSTREAM.", field="direction")
+    _check_range("depth", depth, 1, limits.MAX_LINEAGE_DEPTH)
+    _check_range("nodeBudget", budget, 1, limits.MAX_NODE_BUDGET)
+
+    async def work(tx: Tx) -> dict:
+        start_id = await _start_id(tx, start)
+        return await repository.subgraph(tx, direction, start_id=start_id, depth=depth,
+                                         as_of=as_of or datetime.now(UTC), budget=budget)
+
+    row = await db.read(work)
+    cut = [reason for reason, hit in ((DEPTH_LIMIT, row["depth_cut"]), (NODE_BUDGET, row["budget_cut"])) if hit]
+    return Subgraph(nodes=[(n["kind"], n["node"], n["depth"]) for n in row["nodes"]], edges=row["edges"],
+                    cut_reasons=cut)

@@ -49,6 +49,44 @@ class ProvenanceStartInput:
     deployment: DeploymentRefInput | None = strawberry.UNSET
 
 
+@strawberry.input(description="Any catalog node by natural key: give exactly one.", one_of=True)
+class LineageStartInput:
+    dataset: DatasetRefInput | None = strawberry.UNSET
+    dataset_version: DatasetVersionRefInput | None = strawberry.UNSET
+    feature: FeatureRefInput | None = strawberry.UNSET
+    run_id: str | None = strawberry.UNSET
+    model: str | None = strawberry.UNSET
+    model_version: ModelVersionRefInput | None = strawberry.UNSET
+    deployment: DeploymentRefInput | None = strawberry.UNSET
+
+
+@strawberry.enum(description="Which way to walk the lineage: UPSTREAM is along the arrows (where it came from).")
+class Direction(Enum):
+    UPSTREAM = "UPSTREAM"
+    DOWNSTREAM = "DOWNSTREAM"
+
+
+@strawberry.type(description="A node of a lineage subgraph and its distance from the start.")
+class LineageNode:
+    depth: int
+    node: CatalogNode
+
+
+@strawberry.type(description="An edge of a lineage subgraph.")
+class LineageEdge:
+    source: strawberry.ID
+    type: str
+    target: strawberry.ID
+
+
+@strawberry.type(description="A lineage subgraph for drawing: nodes with depths, typed edges.")
+class LineageGraph:
+    complete: bool
+    cut_reasons: list[str]
+    nodes: list[LineageNode]
+    edges: list[LineageEdge]
+
+
 @strawberry.type(description="One node on an explaining path.")
 class PathNode:
     kind: str
@@ -88,13 +126,6 @@ class ImpactAnswer:
         return [from_node(Team, team) for team in teams if team is not None]
 
 
-@strawberry.type(description="An edge of a lineage subgraph.")
-class LineageEdge:
-    source: strawberry.ID
-    type: str
-    target: strawberry.ID
-
-
 @strawberry.type(description="Everything upstream of a model version or deployment, as a subgraph and a summary.")
 class ProvenanceAnswer:
     complete: bool
@@ -106,7 +137,8 @@ class ProvenanceAnswer:
     privacy_classes: list[PrivacyClass] = strawberry.field(description="Every privacy class of the upstream datasets.")
 
 
-def _start(of: ImpactStartInput | ProvenanceStartInput, window_from=None, window_to=None) -> service.Start:
+def _start(of: ImpactStartInput | ProvenanceStartInput | LineageStartInput, window_from=None,
+           window_to=None) -> service.Start:
     given = {name: value for name, value in vars(of).items() if value is not strawberry.UNSET and value is not None}
     if len(given) != 1:
         raise InvalidInput("Give exactly one start.", field="of")
@@ -122,6 +154,7 @@ def _start(of: ImpactStartInput | ProvenanceStartInput, window_from=None, window
         "run_id": lambda: (Kinds.RUN, {"run_id": value}),
         "model_version": lambda: (Kinds.MODEL_VERSION, {"model_name": value.model, "version": value.version}),
         "deployment": lambda: (Kinds.DEPLOYMENT, {"environment": value.environment.value, "name": value.name}),
+        "model": lambda: (Kinds.MODEL, {"name": value}),
     }[name]
     kind, key_values = key()
     return service.Start(kind=kind.value, key=key_values, window_from=window_from, window_to=window_to)
@@ -183,4 +216,16 @@ class LineageQuery:
             edges=[LineageEdge(**edge) for edge in answer.edges],
             raw_sources=[from_node(Dataset, d) for d in answer.raw_sources],
             licenses=answer.licenses, privacy_classes=[PrivacyClass(p) for p in answer.privacy_classes],
+        )
+
+    @strawberry.field(description="The lineage subgraph around any asset, upstream or downstream, for a UI to draw.")
+    async def lineage(self, info: Info, of: LineageStartInput, direction: Direction = Direction.DOWNSTREAM,
+                      depth: int = 3, as_of: datetime | None = None,
+                      node_budget: int = limits.DEFAULT_NODE_BUDGET) -> LineageGraph:
+        graph = await service.subgraph(info.context.db, _start(of), direction=direction.value, depth=depth,
+                                       as_of=as_of, budget=node_budget)
+        return LineageGraph(
+            complete=not graph.cut_reasons, cut_reasons=graph.cut_reasons,
+            nodes=[LineageNode(depth=depth, node=from_labelled(kind, node)) for kind, node, depth in graph.nodes],
+            edges=[LineageEdge(**edge) for edge in graph.edges],
         )

@@ -178,3 +178,34 @@ def test_provenance_of_the_fine_tuned_model_reaches_its_base_model(demo_registry
     versions = {(n["modelName"], n["version"]) for n in provenance["nodes"] if n["__typename"] == "ModelVersion"}
     assert versions == {("support-assistant", "1.0"), ("base-llm", "7b-v1")}
     assert "CC-BY-SA-4.0" in provenance["licenses"]
+
+
+LINEAGE = """query($of: LineageStartInput!, $direction: Direction!, $depth: Int!) {
+  lineage(of: $of, direction: $direction, depth: $depth) { complete cutReasons
+    nodes { depth node { __typename ... on Run { jobName } ... on ModelVersion { version } ... on DatasetVersion { name version } } }
+    edges { type } } }"""
+
+
+def test_lineage_subgraph_one_hop_downstream_is_cut_and_says_so(demo_registry, gql):
+    graph = gql(LINEAGE, {"of": CORRUPTED, "direction": "DOWNSTREAM", "depth": 1})["data"]["lineage"]
+    assert graph["complete"] is False and graph["cutReasons"] == ["DEPTH_LIMIT"]
+    assert [(n["depth"], n["node"]["__typename"]) for n in graph["nodes"]] == [(0, "DatasetVersion"), (1, "Run")]
+    assert graph["nodes"][1]["node"]["jobName"] == "clean_transactions"
+    assert [e["type"] for e in graph["edges"]] == ["USED"]
+
+
+def test_lineage_subgraph_downstream_of_a_model_lists_its_versions(demo_registry, gql):
+    graph = gql(LINEAGE, {"of": {"model": "credit-scoring"}, "direction": "DOWNSTREAM", "depth": 1})["data"]["lineage"]
+    versions = sorted(n["node"]["version"] for n in graph["nodes"] if n["node"]["__typename"] == "ModelVersion")
+    assert versions == ["1", "2"]
+    assert {e["type"] for e in graph["edges"]} == {"VERSION_OF"}
+
+
+def test_lineage_subgraph_upstream_reaches_the_raw_snapshot_and_rejects_bad_depths(demo_registry, gql):
+    of = {"datasetVersion": {"namespace": "s3://curated", "name": "transactions_clean", "version": "2026-03-08"}}
+    graph = gql(LINEAGE, {"of": of, "direction": "UPSTREAM", "depth": 5})["data"]["lineage"]
+    assert graph["complete"] is True
+    snapshots = {(n["node"]["name"], n["node"]["version"]) for n in graph["nodes"] if n["node"]["__typename"] == "DatasetVersion"}
+    assert ("transactions", "2026-03-08") in snapshots
+    too_deep = gql(LINEAGE, {"of": of, "direction": "UPSTREAM", "depth": 26})
+    assert too_deep["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "depth"}

@@ -1,0 +1,32 @@
+// The lineage subgraph upstream (along the arrows) of any catalog node, to $depth hops (at most 25), as the
+// graph stood at $as_of, for UI exploration: one traversal (pruning BFS), then the typed edges
+// among the nodes found. One row: nodes with their label and depth, edges, and whether the
+// depth or $budget cut it short. No row when no node has the id.
+// params: start_id, depth, as_of, budget
+CALL () {
+  MATCH (s:Dataset {id: $start_id}) RETURN s
+  UNION MATCH (s:DatasetVersion {id: $start_id}) RETURN s
+  UNION MATCH (s:Feature {id: $start_id}) RETURN s
+  UNION MATCH (s:Job {id: $start_id}) RETURN s
+  UNION MATCH (s:Run {id: $start_id}) RETURN s
+  UNION MATCH (s:Model {id: $start_id}) RETURN s
+  UNION MATCH (s:ModelVersion {id: $start_id}) RETURN s
+  UNION MATCH (s:Deployment {id: $start_id}) RETURN s
+}
+OPTIONAL MATCH (s)-[r:USED|WAS_GENERATED_BY|WAS_DERIVED_FROM|SERVES|VERSION_OF*1..26]->(n)
+WHERE all(rel IN r WHERE coalesce(rel.created_at, rel.since, $as_of) <= $as_of
+                         AND (rel.until IS NULL OR rel.until > $as_of))
+WITH s, n, min(size(r)) AS depth
+ORDER BY depth
+WITH s, collect({n: n, depth: depth}) AS reached
+WITH s, [x IN reached WHERE x.depth <= $depth] AS within, any(x IN reached WHERE x.depth > $depth) AS depth_cut
+WITH s, [{n: s, depth: 0}] + within[0..$budget] AS found, size(within) > $budget AS budget_cut, depth_cut
+WITH [x IN found | x.n] AS members, found, budget_cut, depth_cut
+CALL (members) {
+  UNWIND members AS a
+  MATCH (a)-[rel:USED|WAS_GENERATED_BY|WAS_DERIVED_FROM|SERVES|VERSION_OF]->(b)
+  WHERE b IN members
+    AND coalesce(rel.created_at, rel.since, $as_of) <= $as_of AND (rel.until IS NULL OR rel.until > $as_of)
+  RETURN collect({source: a.id, type: type(rel), target: b.id}) AS edges
+}
+RETURN [x IN found | {kind: labels(x.n)[0], node: properties(x.n), depth: x.depth}] AS nodes, edges, budget_cut, depth_cut
