@@ -155,7 +155,9 @@ def test_provenance_of_the_production_deployment_lists_every_raw_source_and_lice
     assert provenance["complete"] is True
     raw = {(d["namespace"], d["name"]) for d in provenance["rawSources"]}
     assert raw == {("s3://raw", "transactions"), ("s3://raw", "customers"), ("postgres://bureau:5432", "bureau_scores")}
-    assert "CC-BY-NC-4.0" in provenance["licenses"]
+    assert provenance["licenses"] == ["CC-BY-NC-4.0", "proprietary"]
+    assert {(d["name"], d["license"]) for d in provenance["rawSources"]} == {
+        ("transactions", "proprietary"), ("customers", "proprietary"), ("bureau_scores", "CC-BY-NC-4.0")}
     assert "PII" in provenance["privacyClasses"]
     versions = {(n["modelName"], n["version"]) for n in provenance["nodes"] if n["__typename"] == "ModelVersion"}
     assert versions == {("credit-scoring", "2")}
