@@ -85,7 +85,13 @@ CALL (starts, page) {
     WITH item, p
     ORDER BY length(p)
     WITH item, head(collect(p)) AS path
-    RETURN [x IN nodes(path) | {kind: labels(x)[0], id: x.id, name: coalesce(x.version, x.run_id, x.name)}]
+    // Each step named as a person reads it: s3://raw/transactions@2026-03-08, clean_transactions run <id>.
+    RETURN [x IN nodes(path) | {kind: labels(x)[0], id: x.id, name: CASE labels(x)[0]
+              WHEN 'DatasetVersion' THEN x.namespace + '/' + x.name + '@' + x.version
+              WHEN 'Run' THEN x.job_name + ' run ' + x.run_id
+              WHEN 'ModelVersion' THEN x.model_name + ':' + x.version
+              WHEN 'Deployment' THEN x.environment + '/' + x.name
+              ELSE x.name END}]
              + CASE item.kind WHEN 'Model' THEN [{kind: 'Model', id: item.n.id, name: item.n.name}] ELSE [] END AS path_nodes,
            [rel IN relationships(path) | type(rel)] + CASE item.kind WHEN 'Model' THEN ['VERSION_OF'] ELSE [] END AS path_edges
   }

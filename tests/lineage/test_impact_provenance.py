@@ -86,8 +86,9 @@ def test_impact_of_the_corrupted_raw_version_is_exactly_the_expected_set(demo_re
     # The production deployment comes first, and its path explains it hop by hop.
     first = answer["items"][0]
     assert _label(first["node"]) == "PRODUCTION/credit-scoring-api"
-    assert first["path"]["nodes"][0] == {"kind": "DatasetVersion", "name": "2026-03-08"}
-    assert first["path"]["nodes"][-1] == {"kind": "Deployment", "name": "credit-scoring-api"}
+    assert first["path"]["nodes"][0] == {"kind": "DatasetVersion", "name": "s3://raw/transactions@2026-03-08"}
+    assert first["path"]["nodes"][2] == {"kind": "DatasetVersion", "name": "s3://curated/transactions_clean@2026-03-08"}
+    assert first["path"]["nodes"][-1] == {"kind": "Deployment", "name": "production/credit-scoring-api"}
     assert first["path"]["edges"][0] == "USED" and first["path"]["edges"][-1] == "SERVES"
     assert len(first["path"]["edges"]) == len(first["path"]["nodes"]) - 1 == first["depth"]
     assert all(item["path"]["nodes"] for item in answer["items"])
