@@ -11,16 +11,26 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
-from strawberry.tools import merge_types
-
 from app import limits
 from app.catalog.mutations import CatalogMutation
 from app.catalog.queries import CatalogQuery
 from app.lineage.types import LineageQuery
 from app.system.types import SystemQuery
 
-Query = merge_types("Query", (CatalogQuery, LineageQuery, SystemQuery))
-Mutation = merge_types("Mutation", (CatalogMutation,))
+# The root types merge each domain's fields, in this order. (`strawberry.tools.merge_types`
+# does the same but cannot give the merged type a description.)
+
+
+@strawberry.type(description="Reads: catalog records by id or natural key, filtered pages and search; impact, "
+                             "provenance and lineage traversals; the service's status.")
+class Query(CatalogQuery, LineageQuery, SystemQuery):
+    pass
+
+
+@strawberry.type(description="Changes: idempotent registrations and links, each one transaction that answers a result "
+                             "union (the registration or the error that stopped it).")
+class Mutation(CatalogMutation):
+    pass
 
 
 class RegistrySchema(strawberry.Schema):

@@ -18,12 +18,13 @@ from app.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 @strawberry.interface(description="An expected failure: a stable machine code and a sentence to act on.")
 class UserError:
     code: str = strawberry.field(description="Stable machine code, e.g. BAD_USER_INPUT, NOT_FOUND, CONFLICT.")
-    message: str
+    message: str = strawberry.field(description="What went wrong and what to do about it, for a person to read.")
 
 
 @strawberry.type(description="A value breaks a documented rule; nothing was written.")
 class InvalidInputError(UserError):
-    field: str | None = strawberry.field(description="The input field at fault.")
+    field: str | None = strawberry.field(
+        description="The input field at fault, e.g. `name`, `metrics[0].value`; null when no single field is.")
 
 
 @strawberry.type(description="Something the request refers to does not exist; nothing was written.")
@@ -34,9 +35,10 @@ class NotFoundError(UserError):
 
 @strawberry.type(description="The request contradicts a recorded fact (an immutable field); nothing was written.")
 class ConflictError(UserError):
-    field: str | None
-    recorded: str | None = strawberry.field(description="The value on record.")
-    attempted: str | None = strawberry.field(description="The value this request tried to set.")
+    field: str | None = strawberry.field(description="The field whose recorded fact conflicts, e.g. `digest`, `job`, `serving`.")
+    recorded: str | None = strawberry.field(description="The value on record; null when the conflict is not about one value.")
+    attempted: str | None = strawberry.field(
+        description="The value this request tried to set; null when the conflict is not about one value.")
 
 
 @strawberry.type(description="The caller may not do this; nothing was written.")

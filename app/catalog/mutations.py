@@ -35,14 +35,16 @@ T = TypeVar("T")
 
 @strawberry.type(description="A registration's answer: the record as stored, and what this call did.")
 class Registration(Generic[T]):
-    node: T
+    node: T = strawberry.field(description="The record as stored after this call.")
     created: bool = strawberry.field(description="True when this call created the record.")
     changed: bool = strawberry.field(description="True when this call changed a field of an existing record.")
 
 
 def _result(name: str, cls):
+    kind = cls.__name__
     return Annotated[Registration[cls] | InvalidInputError | NotFoundError | ConflictError | ForbiddenError,
-                     strawberry.union(name)]
+                     strawberry.union(name, description=f"What a mutation on a {kind} answers: the `{kind}Registration`, "
+                                                        "or the error that stopped it (then nothing was written).")]
 
 
 RegisterTeamResult = _result("RegisterTeamResult", Team)
@@ -58,15 +60,16 @@ RegisterDeploymentResult = _result("RegisterDeploymentResult", Deployment)
 
 @strawberry.type(description="A whole training event, registered atomically.")
 class TrainingEventRegistered:
-    job: Job
-    run: Run
-    model_version: ModelVersion
+    job: Job = strawberry.field(description="The job, as stored after this call.")
+    run: Run = strawberry.field(description="The run, as stored after this call.")
+    model_version: ModelVersion = strawberry.field(description="The model version the run produced, as stored after this call.")
     created: bool = strawberry.field(description="True when the model version was created by this call.")
 
 
 RegisterTrainingEventResult = Annotated[
     TrainingEventRegistered | InvalidInputError | NotFoundError | ConflictError | ForbiddenError,
-    strawberry.union("RegisterTrainingEventResult"),
+    strawberry.union("RegisterTrainingEventResult", description="What `registerTrainingEvent` answers: the event "
+                     "as registered, or the error that stopped it (then nothing was written)."),
 ]
 
 
@@ -85,15 +88,21 @@ async def _register(cls, use_case: Callable[[], Awaitable[service.Registered]]):
     return await answer(work(), _registered(cls))
 
 
-@strawberry.type
+@strawberry.type(description="Catalog changes: idempotent registrations on natural keys, and links between records.")
 class CatalogMutation:
     @strawberry.mutation(description="Register a team, or update its description. Idempotent on the name.")
-    async def register_team(self, info: Info, input: RegisterTeamInput) -> RegisterTeamResult:
+    async def register_team(
+        self, info: Info,
+        input: Annotated[RegisterTeamInput, strawberry.argument(description="The team to register.")],
+    ) -> RegisterTeamResult:
         return await _register(Team, lambda: service.register_team(
             info.context.db, _actor(info), name=input.name, description=input.description))
 
     @strawberry.mutation(description="Register a dataset by (namespace, name), or update the fields given.")
-    async def register_dataset(self, info: Info, input: RegisterDatasetInput) -> RegisterDatasetResult:
+    async def register_dataset(
+        self, info: Info,
+        input: Annotated[RegisterDatasetInput, strawberry.argument(description="The dataset to register; fields left out stay as they are.")],
+    ) -> RegisterDatasetResult:
         return await _register(Dataset, lambda: service.register_dataset(
             info.context.db, _actor(info), namespace=input.namespace, name=input.name, owner=input.owner,
             description=input.description, tags=input.tags, license=input.license,
@@ -101,14 +110,20 @@ class CatalogMutation:
             schema=None if input.schema is None else [service.SchemaField(f.name, f.type) for f in input.schema]))
 
     @strawberry.mutation(description="Register an immutable dataset snapshot; a different digest for it is a CONFLICT.")
-    async def register_dataset_version(self, info: Info, input: RegisterDatasetVersionInput) -> RegisterDatasetVersionResult:
+    async def register_dataset_version(
+        self, info: Info,
+        input: Annotated[RegisterDatasetVersionInput, strawberry.argument(description="The snapshot to register, of an existing dataset.")],
+    ) -> RegisterDatasetVersionResult:
         return await _register(DatasetVersion, lambda: service.register_dataset_version(
             info.context.db, _actor(info), namespace=input.namespace, name=input.name, version=input.version,
             digest=input.digest, row_count=input.row_count, created_at=input.created_at,
             description=input.description))
 
     @strawberry.mutation(description="Register a feature definition and the datasets it is derived from.")
-    async def register_feature(self, info: Info, input: RegisterFeatureInput) -> RegisterFeatureResult:
+    async def register_feature(
+        self, info: Info,
+        input: Annotated[RegisterFeatureInput, strawberry.argument(description="The feature to register; fields left out stay as they are.")],
+    ) -> RegisterFeatureResult:
         return await _register(Feature, lambda: service.register_feature(
             info.context.db, _actor(info), group=input.group, name=input.name, owner=input.owner,
             dtype=input.dtype, transformation=input.transformation, description=input.description,
@@ -116,13 +131,19 @@ class CatalogMutation:
             derived_from_dataset_versions=refs(input.derived_from_dataset_versions)))
 
     @strawberry.mutation(description="Register a pipeline or training job by (namespace, name).")
-    async def register_job(self, info: Info, input: RegisterJobInput) -> RegisterJobResult:
+    async def register_job(
+        self, info: Info,
+        input: Annotated[RegisterJobInput, strawberry.argument(description="The job to register; fields left out stay as they are.")],
+    ) -> RegisterJobResult:
         return await _register(Job, lambda: service.register_job(
             info.context.db, _actor(info), namespace=input.namespace, name=input.name, owner=input.owner,
             description=input.description, tags=input.tags))
 
     @strawberry.mutation(description="Register a run of an existing job with what it used and produced.")
-    async def register_run(self, info: Info, input: RegisterRunInput) -> RegisterRunResult:
+    async def register_run(
+        self, info: Info,
+        input: Annotated[RegisterRunInput, strawberry.argument(description="The run to register, of an existing job.")],
+    ) -> RegisterRunResult:
         return await _register(Run, lambda: service.register_run(
             info.context.db, _actor(info), run_id=input.run_id, job_namespace=input.job_namespace,
             job_name=input.job_name, state=enum_value(input.state), started_at=input.started_at,
@@ -130,25 +151,37 @@ class CatalogMutation:
             parameters=parameters(input.parameters), io=run_io(input.inputs, input.outputs)))
 
     @strawberry.mutation(description="Register a model by name, or update the fields given.")
-    async def register_model(self, info: Info, input: RegisterModelInput) -> RegisterModelResult:
+    async def register_model(
+        self, info: Info,
+        input: Annotated[RegisterModelInput, strawberry.argument(description="The model to register; fields left out stay as they are.")],
+    ) -> RegisterModelResult:
         return await _register(Model, lambda: service.register_model(
             info.context.db, _actor(info), name=input.name, owner=input.owner, description=input.description,
             risk_tier=enum_value(input.risk_tier), tags=input.tags))
 
     @strawberry.mutation(description="Register a model version; a different artifact digest for it is a CONFLICT.")
-    async def register_model_version(self, info: Info, input: RegisterModelVersionInput) -> RegisterModelVersionResult:
+    async def register_model_version(
+        self, info: Info,
+        input: Annotated[RegisterModelVersionInput, strawberry.argument(description="The model version to register, of an existing model.")],
+    ) -> RegisterModelVersionResult:
         return await _register(ModelVersion, lambda: service.register_model_version(
             info.context.db, _actor(info), input.to_service()))
 
     @strawberry.mutation(description="Register a deployment and, with `serving`, what it serves from now on.")
-    async def register_deployment(self, info: Info, input: RegisterDeploymentInput) -> RegisterDeploymentResult:
+    async def register_deployment(
+        self, info: Info,
+        input: Annotated[RegisterDeploymentInput, strawberry.argument(description="The deployment to register, and optionally what it serves.")],
+    ) -> RegisterDeploymentResult:
         return await _register(Deployment, lambda: service.register_deployment(
             info.context.db, _actor(info), environment=input.environment.value, name=input.name,
             endpoint=input.endpoint, status=enum_value(input.status),
             serving=input.serving.ref() if input.serving else None))
 
     @strawberry.mutation(description="Add what an existing run used and produced.")
-    async def record_run_lineage(self, info: Info, input: RecordRunLineageInput) -> RegisterRunResult:
+    async def record_run_lineage(
+        self, info: Info,
+        input: Annotated[RecordRunLineageInput, strawberry.argument(description="The existing run and the links to add.")],
+    ) -> RegisterRunResult:
         async def work():
             node = await service.record_lineage(info.context.db, _actor(info), run_id=input.run_id,
                                                 io=run_io(input.inputs, input.outputs))
@@ -157,7 +190,10 @@ class CatalogMutation:
         return await answer(work(), _registered(Run))
 
     @strawberry.mutation(description="Record that a model version was fine-tuned or distilled from others.")
-    async def record_model_version_parents(self, info: Info, input: RecordModelVersionParentsInput) -> RegisterModelVersionResult:
+    async def record_model_version_parents(
+        self, info: Info,
+        input: Annotated[RecordModelVersionParentsInput, strawberry.argument(description="The existing version and the parents to add.")],
+    ) -> RegisterModelVersionResult:
         async def work():
             node = await service.record_model_version_parents(
                 info.context.db, _actor(info), child=input.model_version.ref(), parents=refs(input.parents))
@@ -166,7 +202,10 @@ class CatalogMutation:
         return await answer(work(), _registered(ModelVersion))
 
     @strawberry.mutation(description="Register a training job's run, inputs and produced model version atomically.")
-    async def register_training_event(self, info: Info, input: RegisterTrainingEventInput) -> RegisterTrainingEventResult:
+    async def register_training_event(
+        self, info: Info,
+        input: Annotated[RegisterTrainingEventInput, strawberry.argument(description="The job, run, inputs and produced model version.")],
+    ) -> RegisterTrainingEventResult:
         async def work():
             return await service.register_training_event(info.context.db, _actor(info), input.to_service())
 

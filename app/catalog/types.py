@@ -22,52 +22,57 @@ from app.errors import InvalidInput
 
 @strawberry.enum(description="Where a model version stands in its life cycle.")
 class Stage(Enum):
-    DEVELOPMENT = "DEVELOPMENT"
-    STAGING = "STAGING"
-    PRODUCTION = "PRODUCTION"
-    ARCHIVED = "ARCHIVED"
-    QUARANTINED = "QUARANTINED"
+    DEVELOPMENT = strawberry.enum_value(
+        "DEVELOPMENT", description="Being built and evaluated; the stage of a newly registered version.")
+    STAGING = strawberry.enum_value("STAGING", description="Being validated before production.")
+    PRODUCTION = strawberry.enum_value("PRODUCTION", description="Released to serve production traffic.")
+    ARCHIVED = strawberry.enum_value(
+        "ARCHIVED", description="Retired: kept for lineage and audit, no longer to be deployed.")
+    QUARANTINED = strawberry.enum_value(
+        "QUARANTINED", description="Blocked after an incident: not to be promoted or served.")
 
 
 @strawberry.enum(description="How sensitive a dataset's content is.")
 class PrivacyClass(Enum):
-    PUBLIC = "PUBLIC"
-    INTERNAL = "INTERNAL"
-    CONFIDENTIAL = "CONFIDENTIAL"
-    PII = "PII"
-    SENSITIVE_PII = "SENSITIVE_PII"
+    PUBLIC = strawberry.enum_value("PUBLIC", description="May be shared outside the organisation.")
+    INTERNAL = strawberry.enum_value("INTERNAL", description="For use inside the organisation only.")
+    CONFIDENTIAL = strawberry.enum_value(
+        "CONFIDENTIAL", description="Restricted business data, shared on a need-to-know basis.")
+    PII = strawberry.enum_value("PII", description="Holds personally identifiable information.")
+    SENSITIVE_PII = strawberry.enum_value(
+        "SENSITIVE_PII", description="Holds special-category personal data (health, biometrics, financial, …).")
 
 
 @strawberry.enum(description="How much harm a wrong prediction of this model can do.")
 class RiskTier(Enum):
-    LOW = "LOW"
-    MEDIUM = "MEDIUM"
-    HIGH = "HIGH"
-    CRITICAL = "CRITICAL"
+    LOW = strawberry.enum_value("LOW", description="A wrong prediction does little harm.")
+    MEDIUM = strawberry.enum_value("MEDIUM", description="A wrong prediction does limited, recoverable harm.")
+    HIGH = strawberry.enum_value("HIGH", description="A wrong prediction can seriously affect people or the business.")
+    CRITICAL = strawberry.enum_value("CRITICAL", description="A wrong prediction can do severe or irreversible harm.")
 
 
 @strawberry.enum(description="The state of a run, as OpenLineage reports it.")
 class RunState(Enum):
-    START = "START"
-    RUNNING = "RUNNING"
-    COMPLETE = "COMPLETE"
-    FAIL = "FAIL"
-    ABORT = "ABORT"
+    START = strawberry.enum_value("START", description="The run has started.")
+    RUNNING = strawberry.enum_value("RUNNING", description="The run is in progress.")
+    COMPLETE = strawberry.enum_value("COMPLETE", description="The run finished successfully.")
+    FAIL = strawberry.enum_value("FAIL", description="The run failed.")
+    ABORT = strawberry.enum_value("ABORT", description="The run was stopped before it finished.")
 
 
-@strawberry.enum(description="Where a deployment runs.")
+@strawberry.enum(description="Where a deployment runs (stored lower-case: development, test, staging, production).")
 class Environment(Enum):
-    DEVELOPMENT = "development"
-    TEST = "test"
-    STAGING = "staging"
-    PRODUCTION = "production"
+    DEVELOPMENT = strawberry.enum_value("development", description="Engineers' own environment.")
+    TEST = strawberry.enum_value("test", description="Automated and manual testing.")
+    STAGING = strawberry.enum_value("staging", description="Pre-production validation.")
+    PRODUCTION = strawberry.enum_value("production", description="Serves real users and decisions.")
 
 
 @strawberry.enum(description="Whether a deployment takes traffic.")
 class DeploymentStatus(Enum):
-    ACTIVE = "ACTIVE"
-    INACTIVE = "INACTIVE"
-    ROLLED_BACK = "ROLLED_BACK"
+    ACTIVE = strawberry.enum_value("ACTIVE", description="Takes traffic.")
+    INACTIVE = strawberry.enum_value("INACTIVE", description="Registered but takes no traffic.")
+    ROLLED_BACK = strawberry.enum_value("ROLLED_BACK", description="Taken out of service by a rollback.")
 
 
 # Where a field's value is stored under another property name than the field's.
@@ -123,45 +128,48 @@ async def _by_key(info: Info, kind: Kind, *key):
 
 @strawberry.interface(description="What every registry record carries: identity and who changed it when.")
 class Record:
-    id: strawberry.ID = strawberry.field(description="Stable id, assigned at first registration.")
-    created_at: datetime
-    updated_at: datetime
-    created_by: str | None = strawberry.field(description="The principal that registered it.")
-    updated_by: str | None = strawberry.field(description="The principal that last changed it.")
+    id: strawberry.ID = strawberry.field(description="Stable id (a UUID), assigned at first registration.")
+    created_at: datetime = strawberry.field(
+        description="When it was first registered; for a dataset version, when the snapshot was taken.")
+    updated_at: datetime = strawberry.field(description="When it last changed (its registration time if never).")
+    created_by: str | None = strawberry.field(
+        description="The principal that registered it (the `X-Lineagegraph-Principal` header); null when unknown.")
+    updated_by: str | None = strawberry.field(description="The principal that last changed it; null when unknown.")
 
 
 @strawberry.type(description="A team: owns assets and is who gets notified about them.")
 class Team(Record):
-    name: str
-    description: str | None
+    name: str = strawberry.field(description="Unique team name: 1–128 letters, digits, `.` `_` `-`.")
+    description: str | None = strawberry.field(description="Free text, at most 10,000 characters; null when never given.")
 
 
 @strawberry.interface(description="An asset with an owning team, tags and a description.")
 class Owned(Record):
-    description: str | None
-    tags: list[str]
-    owner_name: str | None = strawberry.field(description="The owning team's name.")
+    description: str | None = strawberry.field(description="Free text, at most 10,000 characters; null when never given.")
+    tags: list[str] = strawberry.field(description="Lower-case labels for search and filtering, at most 50; empty when none.")
+    owner_name: str | None = strawberry.field(description="The owning team's name; null when no owner is recorded.")
 
-    @strawberry.field(description="The owning team.")
+    @strawberry.field(description="The owning team; null when no owner is recorded.")
     async def owner(self, info: Info) -> Team | None:
         return await _by_key(info, Kinds.TEAM.value, self.owner_name)
 
 
 @strawberry.type(description="A named field of a dataset's schema.")
 class SchemaField:
-    name: str
-    type: str
+    name: str = strawberry.field(description="The column's name.")
+    type: str = strawberry.field(description="The column's type as the source system spells it, e.g. `decimal(10,2)`.")
 
 
 @strawberry.type(description="A data source or table, identified by (namespace, name) as in OpenLineage.")
 class Dataset(Owned):
     namespace: str = strawberry.field(description="The source system: `s3://bucket`, `postgres://host:5432`.")
-    name: str
-    license: str | None = strawberry.field(description="SPDX identifier of the data's license.")
-    privacy: PrivacyClass | None
+    name: str = strawberry.field(description="Its name within the namespace (table, path, topic); at most 500 characters.")
+    license: str | None = strawberry.field(
+        description="SPDX identifier of the data's license (or `proprietary`); null when unknown.")
+    privacy: PrivacyClass | None = strawberry.field(description="How sensitive its content is; null when not classified.")
     schema_fields: strawberry.Private[str | None]
 
-    @strawberry.field(description="The dataset's columns, as registered.")
+    @strawberry.field(description="The dataset's columns, as registered; empty when no schema was given.")
     def schema(self) -> list[SchemaField]:
         return [SchemaField(**item) for item in json.loads(self.schema_fields or "[]")]
 
@@ -172,13 +180,15 @@ class Dataset(Owned):
 
 @strawberry.type(description="One immutable snapshot of a dataset; lineage is recorded per version.")
 class DatasetVersion(Record):
-    namespace: str
-    name: str
-    version: str
-    digest: str | None = strawberry.field(description="`sha256:<hex>` of the snapshot's content; never changes once recorded.")
-    row_count: int | None
-    description: str | None
-    quarantined: bool | None
+    namespace: str = strawberry.field(description="The dataset's namespace (source system), e.g. `s3://raw`.")
+    name: str = strawberry.field(description="The dataset's name within its namespace.")
+    version: str = strawberry.field(description="The snapshot's version string, e.g. `2026-03-08`; unique per dataset.")
+    digest: str | None = strawberry.field(
+        description="`sha256:<hex>` of the snapshot's content; never changes once recorded; null when not recorded.")
+    row_count: int | None = strawberry.field(description="Number of rows in the snapshot; null when not recorded.")
+    description: str | None = strawberry.field(description="Free text, at most 10,000 characters; null when never given.")
+    quarantined: bool | None = strawberry.field(
+        description="True when quarantined after an incident (false when registered).")
 
     @strawberry.field(description="The dataset this is a snapshot of.")
     async def dataset(self, info: Info) -> Dataset | None:
@@ -192,19 +202,21 @@ class DatasetVersion(Record):
 @strawberry.type(description="A reusable feature definition, derived from datasets.")
 class Feature(Owned):
     group: str = strawberry.field(description="The feature group (feature view) it belongs to.")
-    name: str
-    dtype: str | None
-    transformation: str | None
+    name: str = strawberry.field(description="Its name, unique within the group: 1–128 letters, digits, `.` `_` `-`.")
+    dtype: str | None = strawberry.field(description="The data type of its values, e.g. `float64`; null when not given.")
+    transformation: str | None = strawberry.field(
+        description="How it is computed (SQL, code or prose), at most 10,000 characters; null when not given.")
 
     @strawberry.field(description="The datasets and dataset versions it is computed from.")
-    async def derived_from(self, info: Info) -> list[Annotated[Dataset | DatasetVersion, strawberry.union("FeatureSource")]]:
+    async def derived_from(self, info: Info) -> list[Annotated[Dataset | DatasetVersion, strawberry.union(
+            "FeatureSource", description="What a feature is computed from: a whole dataset or one dataset version.")]]:
         return await _many(info, "catalog.rel_feature_sources", self.id)
 
 
 @strawberry.type(description="A pipeline or training job; its executions are runs.")
 class Job(Owned):
-    namespace: str
-    name: str
+    namespace: str = strawberry.field(description="Where the job runs, e.g. `airflow`, `spark://cluster`.")
+    name: str = strawberry.field(description="Its name within the namespace; at most 255 characters.")
 
     @strawberry.field(description="Its runs, newest first.")
     async def runs(self, info: Info) -> list[Run]:
@@ -213,8 +225,8 @@ class Job(Owned):
 
 @strawberry.type(description="A run parameter (hyper-parameter, configuration value).")
 class Parameter:
-    name: str
-    value: str
+    name: str = strawberry.field(description="The parameter's name, e.g. `learning_rate`.")
+    value: str = strawberry.field(description="Its value as text, at most 4,096 characters.")
 
 
 LineageAsset = Annotated["DatasetVersion | Feature | ModelVersion", strawberry.union(
@@ -224,16 +236,18 @@ LineageAsset = Annotated["DatasetVersion | Feature | ModelVersion", strawberry.u
 @strawberry.type(description="One execution of a job: code, parameters, what it used and produced.")
 class Run(Record):
     run_id: str = strawberry.field(description="The run's own id (an OpenLineage runId, an MLflow run id).")
-    job_namespace: str
-    job_name: str
-    state: RunState | None
-    started_at: datetime | None
-    ended_at: datetime | None
-    code_repository: str | None
-    code_commit: str | None
+    job_namespace: str = strawberry.field(description="The namespace of the job this is a run of.")
+    job_name: str = strawberry.field(description="The name of the job this is a run of.")
+    state: RunState | None = strawberry.field(description="Its last reported state; null when never reported.")
+    started_at: datetime | None = strawberry.field(description="When it started; null when not recorded.")
+    ended_at: datetime | None = strawberry.field(description="When it ended; null when not recorded or still running.")
+    code_repository: str | None = strawberry.field(
+        description="URI of the code repository it ran from, e.g. `https://git.example.com/ml/fraud`; null when not recorded.")
+    code_commit: str | None = strawberry.field(
+        description="The git commit it ran (7–64 lower-case hex characters); null when not recorded.")
     parameters_json: strawberry.Private[str | None]
 
-    @strawberry.field(description="Parameters, sorted by name.")
+    @strawberry.field(description="Its parameters, sorted by name; empty when none were recorded.")
     def parameters(self) -> list[Parameter]:
         return [Parameter(name=k, value=v) for k, v in sorted(json.loads(self.parameters_json or "{}").items())]
 
@@ -241,19 +255,19 @@ class Run(Record):
     async def job(self, info: Info) -> Job | None:
         return await _by_key(info, Kinds.JOB.value, self.job_namespace, self.job_name)
 
-    @strawberry.field(description="What the run read.")
+    @strawberry.field(description="What the run read (USED): dataset versions, features, model versions.")
     async def inputs(self, info: Info) -> list[LineageAsset]:
         return await _many(info, "catalog.rel_run_inputs", self.id)
 
-    @strawberry.field(description="What the run wrote.")
+    @strawberry.field(description="What the run wrote (WAS_GENERATED_BY): dataset versions and model versions.")
     async def outputs(self, info: Info) -> list[LineageAsset]:
         return await _many(info, "catalog.rel_run_outputs", self.id)
 
 
 @strawberry.type(description="A registered model: the family its versions belong to.")
 class Model(Owned):
-    name: str
-    risk_tier: RiskTier | None
+    name: str = strawberry.field(description="Unique model name: 1–128 letters, digits, `.` `_` `-`.")
+    risk_tier: RiskTier | None = strawberry.field(description="How much harm a wrong prediction can do; null when not assessed.")
 
     @strawberry.field(description="Its versions, newest first.")
     async def versions(self, info: Info) -> list[ModelVersion]:
@@ -262,11 +276,11 @@ class Model(Owned):
 
 @strawberry.type(description="A metric value measured on a model version with a given dataset version.")
 class Evaluation(Record):
-    metric: str
-    value: float
+    metric: str = strawberry.field(description="The metric's name, e.g. `auc`, `f1`.")
+    value: float = strawberry.field(description="The measured value (a finite number); the latest one recorded.")
     dataset_version_ref: strawberry.Private[dict | None]
 
-    @strawberry.field(description="The dataset version the metric was measured on.")
+    @strawberry.field(description="The dataset version the metric was measured on (MEASURED_ON).")
     async def dataset_version(self, info: Info) -> DatasetVersion | None:
         ref = self.dataset_version_ref or {}
         return await _by_key(info, Kinds.DATASET_VERSION.value, ref.get("namespace"), ref.get("name"), ref.get("version"))
@@ -274,17 +288,22 @@ class Evaluation(Record):
 
 @strawberry.type(description="One version of a model: artifact, metrics, stage and lineage.")
 class ModelVersion(Record):
-    model_name: str
-    version: str
-    artifact_uri: str | None
-    artifact_digest: str | None = strawberry.field(description="`sha256:<hex>` of the artifact; never changes once recorded.")
-    framework: str | None
-    license: str | None
-    stage: Stage | None
-    compliance_flags: list[str] | None
-    quarantined: bool | None
-    description: str | None
-    tags: list[str]
+    model_name: str = strawberry.field(description="The name of the model this is a version of.")
+    version: str = strawberry.field(description="The version string, e.g. `7`, `1.2.0`; unique per model.")
+    artifact_uri: str | None = strawberry.field(
+        description="Where the artifact is stored, an absolute URI such as `s3://models/fraud/7`; null when not recorded.")
+    artifact_digest: str | None = strawberry.field(
+        description="`sha256:<hex>` of the artifact; never changes once recorded; null when not recorded.")
+    framework: str | None = strawberry.field(description="The framework it was built with, e.g. `pytorch`, `xgboost`.")
+    license: str | None = strawberry.field(
+        description="SPDX identifier of the model's license (or `proprietary`); null when unknown.")
+    stage: Stage | None = strawberry.field(description="Where it stands in its life cycle (DEVELOPMENT when registered).")
+    compliance_flags: list[str] | None = strawberry.field(
+        description="Compliance markers, e.g. `gdpr-reviewed`: lower-case, at most 50; null when never set.")
+    quarantined: bool | None = strawberry.field(
+        description="True when quarantined after an incident (false when registered).")
+    description: str | None = strawberry.field(description="Free text, at most 10,000 characters; null when never given.")
+    tags: list[str] = strawberry.field(description="Lower-case labels for search and filtering, at most 50; empty when none.")
 
     @strawberry.field(description="The model this is a version of.")
     async def model(self, info: Info) -> Model | None:
@@ -294,29 +313,31 @@ class ModelVersion(Record):
     async def produced_by(self, info: Info) -> Run | None:
         return await _one(info, "catalog.rel_model_version_producers", self.id)
 
-    @strawberry.field(description="The versions it was fine-tuned or distilled from.")
+    @strawberry.field(description="The versions it was fine-tuned or distilled from (WAS_DERIVED_FROM).")
     async def derived_from(self, info: Info) -> list[ModelVersion]:
         return await _many(info, "catalog.rel_model_version_parents", self.id)
 
-    @strawberry.field(description="Its evaluation results.")
+    @strawberry.field(description="Its evaluation results: one per (metric, dataset version), by metric name.")
     async def metrics(self, info: Info) -> list[Evaluation]:
         pairs = await info.context.loaders.related("catalog.rel_model_version_evaluations").load(self.id)
         return [from_node(Evaluation, node) for _, node in pairs]
 
-    @strawberry.field(description="The deployments serving it now.")
+    @strawberry.field(description="The deployments serving it now (open SERVES edges), by environment and name.")
     async def deployments(self, info: Info) -> list[Deployment]:
         return await _many(info, "catalog.rel_model_version_deployments", self.id)
 
 
 @strawberry.type(description="A model version serving in an environment.")
 class Deployment(Record):
-    environment: Environment
-    name: str
-    endpoint: str | None
-    status: DeploymentStatus | None
-    since: datetime | None = strawberry.field(description="When it started serving its current version.")
+    environment: Environment = strawberry.field(description="Where it runs.")
+    name: str = strawberry.field(description="Its name, unique within the environment, e.g. `fraud-api`.")
+    endpoint: str | None = strawberry.field(
+        description="The URI it serves on, e.g. `https://fraud.internal/v1`; null when not recorded.")
+    status: DeploymentStatus | None = strawberry.field(description="Whether it takes traffic; null when not reported.")
+    since: datetime | None = strawberry.field(
+        description="When it started serving its current version; null when it never served one.")
 
-    @strawberry.field(description="The model version it serves now.")
+    @strawberry.field(description="The model version it serves now; null when it serves none.")
     async def model_version(self, info: Info) -> ModelVersion | None:
         return await _one(info, "catalog.rel_deployment_serving", self.id)
 
@@ -340,20 +361,21 @@ T = TypeVar("T")
 
 @strawberry.type(description="Where a page ends and whether another follows.")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="True when another page follows this one.")
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of this page's last item, to pass as `after`; null when the page is empty.")
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page, with its cursor.")
 class Edge(Generic[T]):
-    node: T
-    cursor: str
+    node: T = strawberry.field(description="The item.")
+    cursor: str = strawberry.field(description="An opaque position: pass it as `after` to continue after this item.")
 
 
 @strawberry.type(description="A page of results in (createdAt, id) order; pass `endCursor` as `after` for the next.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page, each with its cursor.")
+    page_info: PageInfo = strawberry.field(description="Whether another page follows, and the cursor to ask for it.")
 
     @strawberry.field(description="The nodes of this page, without cursors.")
     def nodes(self) -> list[T]:
@@ -387,5 +409,5 @@ def connection(cls, nodes: list[dict], has_next_page: bool) -> Connection:
 
 @strawberry.type(description="A search hit: the asset and how well it matched.")
 class SearchHit:
-    score: float
-    node: CatalogNode
+    score: float = strawberry.field(description="Relevance from the full-text index; higher matches better.")
+    node: CatalogNode = strawberry.field(description="The matching asset.")
