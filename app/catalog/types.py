@@ -274,6 +274,14 @@ class Model(Owned):
         return await _many(info, "catalog.rel_model_versions", self.id)
 
 
+@strawberry.type(description="A stretch of time a model version spent in one stage.")
+class StageSpan:
+    stage: Stage = strawberry.field(description="The stage it was in.")
+    since: datetime = strawberry.field(description="When it entered the stage.")
+    until: datetime | None = strawberry.field(description="When it left the stage; null while it is still there.")
+    by: str | None = strawberry.field(description="The principal that moved it there.")
+
+
 @strawberry.type(description="A metric value measured on a model version with a given dataset version.")
 class Evaluation(Record):
     metric: str = strawberry.field(description="The metric's name, e.g. `auc`, `f1`.")
@@ -325,6 +333,11 @@ class ModelVersion(Record):
     @strawberry.field(description="The deployments serving it now (open SERVES edges), by environment and name.")
     async def deployments(self, info: Info) -> list[Deployment]:
         return await _many(info, "catalog.rel_model_version_deployments", self.id)
+
+    @strawberry.field(description="Every stage it has been in, oldest first: a stage change never overwrites history.")
+    async def stage_history(self, info: Info) -> list[StageSpan]:
+        spans = await info.context.loaders.related("catalog.rel_model_version_stages").load(self.id)
+        return [from_node(StageSpan, span) for _, span in spans]
 
 
 @strawberry.type(description="A model version serving in an environment.")

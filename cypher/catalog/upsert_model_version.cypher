@@ -1,6 +1,7 @@
 // Registers a version of an existing model by (model_name, version); the artifact digest is
 // fixed once recorded. No row when the model does not exist. Returns the node, whether anything
-// changed, and the stored digest for the caller to compare.
+// changed, and the stored digest for the caller to compare. A stage change is kept as history:
+// the current (n)-[:IN_STAGE {since}]->(:Stage) edge gets `until`, a new one starts.
 // params: model_name, version, id, artifact_digest, props, now, principal
 MATCH (model:Model {name: $model_name})
 MERGE (n:ModelVersion {model_name: $model_name, version: $version})
@@ -16,6 +17,14 @@ WITH n, stored_digest, digest_added,
 CALL (n, changed, digest_added) {
   WITH n WHERE size(changed) > 0 OR digest_added
   SET n += $props, n.updated_at = $now, n.updated_by = $principal
+}
+CALL (n, changed) {
+  WITH n WHERE 'stage' IN changed OR NOT EXISTS { (n)-[:IN_STAGE]->(:Stage) }
+  OPTIONAL MATCH (n)-[current:IN_STAGE WHERE current.until IS NULL]->(:Stage)
+  SET current.until = $now
+  MERGE (stage:Stage {name: n.stage})
+  ON CREATE SET stage.id = randomUUID()
+  CREATE (n)-[:IN_STAGE {since: $now, by: $principal}]->(stage)
 }
 RETURN n {.*} AS node, n.id = $id AS created, size(changed) > 0 OR digest_added AS changed,
        stored_digest

@@ -338,3 +338,16 @@ def test_the_graphql_enums_spell_the_service_vocabularies():
              (types.DeploymentStatus, v.DEPLOYMENT_STATUSES)]
     for enum, vocabulary in pairs:
         assert tuple(member.value for member in enum) == vocabulary, enum.__name__
+
+
+def test_a_stage_change_keeps_its_history(registry, gql):
+    for stage in ("DEVELOPMENT", "STAGING", "STAGING", "PRODUCTION"):
+        _ok(gql(REGISTER_MODEL_VERSION, {"input": {"model": "credit-scoring", "version": "5", "stage": stage}}),
+            "registerModelVersion")
+    history = gql('{ modelVersion(model: "credit-scoring", version: "5") { stage stageHistory { stage since until } } }')
+    version = history["data"]["modelVersion"]
+    assert version["stage"] == "PRODUCTION"
+    spans = version["stageHistory"]
+    assert [s["stage"] for s in spans] == ["DEVELOPMENT", "STAGING", "PRODUCTION"]
+    assert [s["until"] is None for s in spans] == [False, False, True]
+    assert spans[0]["until"] == spans[1]["since"] and spans[1]["until"] == spans[2]["since"]
