@@ -80,8 +80,9 @@ CALL (starts, page) {
     OPTIONAL MATCH (n)<-[:VERSION_OF]-(version:ModelVersion)
     WHERE item.kind = 'Model'
     WITH starts, item, CASE item.kind WHEN 'Model' THEN version ELSE n END AS target
+    // Both ends bound: Neo4j searches between them instead of expanding the item's whole fan-in.
+    UNWIND starts AS s
     OPTIONAL MATCH p = ANY SHORTEST (s)<-[:USED|WAS_GENERATED_BY|WAS_DERIVED_FROM|SERVES]-{1,26}(target)
-    WHERE s IN starts
     WITH item, p
     ORDER BY length(p)
     WITH item, head(collect(p)) AS path

@@ -1,0 +1,426 @@
+"""The impact / provenance benchmark: `python -m bench.run` (or `./dev bench`).
+
+For each size (default 10^5 and 10^6 nodes) it
+
+1. starts its own Neo4j (`LocalNeo4j`, a fresh home under /tmp, a free port; heap and page
+   cache 4g each) unless NEO4J_URI is set, and applies the app's migrations (constraints and
+   indexes in place before the load, so the load rate includes maintaining them);
+2. generates a synthetic registry with the shape of an organisation (`bench/generate.py`)
+   and bulk-loads it through `cypher/bench/*.cypher` (batches of 10,000 rows, one write
+   transaction each), timing nodes and edges;
+3. starts the service (`lineagegraph serve` in a subprocess, GraphiQL off, logs at WARNING)
+   against that Neo4j and waits for /readyz;
+4. after a warm-up, measures for impact (a raw snapshot reaching ~1 % of the graph: ~10,000
+   nodes at 10^6; first page of 500 with paths, plus counts) and for provenance (a production
+   deployment at the 90th percentile of upstream size): the raw Cypher through the driver
+   (the same file text and parameters the service uses, all records consumed) and the GraphQL
+   request over HTTP, alternating, `--repeat` times each;
+5. stops the service and the Neo4j it started.
+
+It prints a Markdown table and writes every figure as JSON (default `bench/results/`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from neo4j import READ_ACCESS, GraphDatabase
+
+from app import limits
+from app.config import Settings
+from app.db import Database
+from app.localneo4j import LocalNeo4j, free_port
+from app.queries import QueryCatalog, load_queries
+from app.web import prepare_graph
+from bench.generate import generate
+from bench.load import load
+
+REPO = Path(__file__).resolve().parent.parent
+
+IMPACT_GQL = """query Impact($of: ImpactStartInput!, $first: Int!) {
+  impact(of: $of, first: $first) {
+    complete cutReasons startCount totalCount
+    counts { kind count }
+    items { kind depth node { __typename } path { edges } }
+  }
+}"""
+
+PROVENANCE_GQL = """query Provenance($of: ProvenanceStartInput!) {
+  provenance(of: $of) {
+    complete licenses
+    rawSources { name }
+    nodes { __typename }
+  }
+}"""
+
+IMPACT_PAGE = 500
+
+TARGETS = {
+    "impact_graphql_p50_ms": 150,
+    "impact_graphql_p99_ms": 400,
+    "graphql_over_raw_max": 1.5,
+    "provenance_graphql_p50_ms": 50,
+    "load_nodes_per_s_min": 20_000,
+}
+
+
+def echo(line: str = "") -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+# --- statistics --------------------------------------------------------------------------
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """The q-th percentile (0–100), linear between the closest ranks."""
+    ordered = sorted(samples)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summary(samples: list[float]) -> dict:
+    return {"p50_ms": round(percentile(samples, 50), 1), "p99_ms": round(percentile(samples, 99), 1),
+            "mean_ms": round(statistics.fmean(samples), 1), "min_ms": round(min(samples), 1),
+            "max_ms": round(max(samples), 1), "n": len(samples)}
+
+
+# --- Neo4j and the service ----------------------------------------------------------------------
+
+
+def start_neo4j(stack: ExitStack, args) -> tuple[str, LocalNeo4j | None]:
+    if os.environ.get("NEO4J_URI"):
+        return os.environ["NEO4J_URI"], None
+    base = Settings()
+    home = Path(tempfile.mkdtemp(prefix="lineagegraph-bench-", dir=args.tmp))
+    server = LocalNeo4j(version=base.neo4j_version, cache_dir=base.cache_dir, home=home, bolt_port=free_port(),
+                        heap=args.heap, pagecache=args.pagecache)
+    stack.callback(shutil.rmtree, home, ignore_errors=True)
+    server.start(echo=echo)
+    stack.callback(server.stop)
+    return server.uri, server
+
+
+def settings_for(uri: str) -> Settings:
+    return Settings(NEO4J_URI=uri, NEO4J_USER=os.environ.get("NEO4J_USER", "neo4j"),
+                    NEO4J_PASSWORD=os.environ.get("NEO4J_PASSWORD", "neo4j"), LINEAGEGRAPH_LOG_LEVEL="WARNING")
+
+
+def prepare(settings: Settings, queries: QueryCatalog) -> None:
+    """The app's own start-up: migrations (constraints, indexes) and the EXPLAIN of every file."""
+
+    async def run() -> None:
+        db = Database.connect(settings, queries)
+        try:
+            await prepare_graph(db)
+        finally:
+            await db.close()
+
+    asyncio.run(run())
+
+
+def start_service(stack: ExitStack, settings: Settings, workdir: Path) -> str:
+    port = free_port()
+    env = {**os.environ, "NEO4J_URI": settings.effective_neo4j_uri, "NEO4J_USER": settings.neo4j_user,
+           "NEO4J_PASSWORD": settings.neo4j_password, "LINEAGEGRAPH_HOST": "127.0.0.1",
+           "LINEAGEGRAPH_PORT": str(port), "LINEAGEGRAPH_GRAPHIQL": "false", "LINEAGEGRAPH_LOG_LEVEL": "WARNING"}
+    log_path = workdir / "service.log"
+    log = log_path.open("wb")
+    stack.callback(log.close)
+    proc = subprocess.Popen([sys.executable, "-c", "from app.cli import main; main()", "serve"], cwd=REPO,
+                            env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+    def stop() -> None:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    stack.callback(stop)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the service exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
+        try:
+            if httpx.get(url + "/readyz", timeout=2).status_code == 200:
+                return url
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the service did not get ready:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.25)
+
+
+def wipe(driver, database: str, queries: QueryCatalog) -> None:
+    query = queries["bench.delete_batch"]
+    while True:
+        records, _, _ = driver.execute_query(query.text, {"batch": 20_000}, database_=database)
+        if records[0]["deleted"] == 0:
+            return
+
+
+def graph_counts(driver, database: str, queries: QueryCatalog) -> dict:
+    records, _, _ = driver.execute_query(queries["bench.count_graph"].text, database_=database)
+    return dict(records[0])
+
+
+# --- one size ---------------------------------------------------------------------------------------
+
+
+def run_size(target: int, args, queries: QueryCatalog) -> dict:
+    echo(f"\n=== {target:,} nodes ===")
+    result: dict = {"target_nodes": target}
+    with ExitStack() as stack:
+        uri, server = start_neo4j(stack, args)
+        settings = settings_for(uri)
+        prepare(settings, queries)
+        driver = GraphDatabase.driver(uri, auth=(settings.neo4j_user, settings.neo4j_password),
+                                      notifications_min_severity="OFF")
+        stack.callback(driver.close)
+        database = settings.neo4j_database
+        before = graph_counts(driver, database, queries)
+        if before["nodes"] > 5:  # bookkeeping only on a fresh graph
+            if not args.wipe:
+                raise SystemExit(f"{uri} already holds {before['nodes']} nodes; pass --wipe to delete them first.")
+            echo("wiping the registry at NEO4J_URI …")
+            wipe(driver, database, queries)
+            before = graph_counts(driver, database, queries)
+
+        echo("generating …")
+        t0 = time.perf_counter()
+        registry = generate(target, seed=args.seed)
+        generated_s = time.perf_counter() - t0
+        hot, production = registry.choose_starts(max(10, round(target * args.hot_fraction)), args.seed)
+        chosen_s = time.perf_counter() - t0 - generated_s
+        echo(f"generated {registry.node_count:,} nodes, {registry.edge_count:,} edges in {generated_s:.1f} s "
+             f"(starts chosen in {chosen_s:.1f} s)")
+        result["generated"] = {"nodes": registry.node_count, "edges": registry.edge_count,
+                               "by_label": registry.counts_by_label(), "seconds": round(generated_s, 1),
+                               "choose_starts_seconds": round(chosen_s, 1)}
+
+        echo(f"loading (batches of {args.batch:,}) …")
+        stats = load(driver, database, queries, registry, batch=args.batch, echo=echo)
+        after = graph_counts(driver, database, queries)
+        loaded = {"nodes": after["nodes"] - before["nodes"],
+                  "relationships": after["relationships"] - before["relationships"]}
+        if loaded["nodes"] != registry.node_count or loaded["relationships"] != registry.edge_count:
+            raise RuntimeError(f"the graph holds {loaded}, the generator made {registry.node_count} nodes and "
+                               f"{registry.edge_count} edges")
+        result["load"] = stats.as_dict()
+        echo(f"loaded in {stats.seconds:.1f} s: {stats.nodes / stats.node_seconds:,.0f} nodes/s (node phase), "
+             f"{stats.edge_phase_edges / stats.edge_seconds:,.0f} edges/s (edge phase)")
+        hot_key, prod_key = hot.key, production.key
+        del registry  # the service and Neo4j need the memory more than we do
+
+        if server is not None:
+            workdir = server.home
+        else:
+            workdir = Path(tempfile.mkdtemp(prefix="lineagegraph-bench-", dir=args.tmp))
+            stack.callback(shutil.rmtree, workdir, ignore_errors=True)
+        url = start_service(stack, settings, workdir)
+        client = httpx.Client(base_url=url, timeout=120)
+        stack.callback(client.close)
+
+        impact_vars = {"of": {"datasetVersion": hot_key}, "first": IMPACT_PAGE}
+        prov_vars = {"of": {"deployment": {"environment": prod_key["environment"].upper(), "name": prod_key["name"]}}}
+        impact_query, prov_query = queries["lineage.impact"], queries["lineage.provenance"]
+
+        def impact_params() -> dict:
+            # What app.lineage.service.impact passes for this request (defaults of the GraphQL field).
+            return {"start_id": hot.node_id, "window_from": None, "window_to": None, "as_of": datetime.now(UTC),
+                    "max_depth": limits.MAX_LINEAGE_DEPTH, "budget": limits.DEFAULT_NODE_BUDGET, "kinds": None,
+                    "environment": None, "offset": 0, "limit": IMPACT_PAGE}
+
+        def provenance_params() -> dict:
+            return {"start_id": production.node_id, "as_of": datetime.now(UTC), "budget": limits.DEFAULT_NODE_BUDGET}
+
+        server_ms: list[float] = []  # Neo4j's own time for the last raw call(s), from the result summary
+
+        def raw(query, params_of):
+            def call():
+                params = params_of()
+                query.check_params(params)
+
+                def work(tx):
+                    result = tx.run(query.text, params)
+                    records = list(result)  # every record, hydrated
+                    summary = result.consume()
+                    server_ms.append(summary.result_available_after + summary.result_consumed_after)
+                    return records
+
+                with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
+                    return session.execute_read(work)
+
+            return call
+
+        def gql(document, variables):
+            def call():
+                response = client.post("/graphql", json={"query": document, "variables": variables})
+                response.raise_for_status()
+                body = response.json()
+                if body.get("errors"):
+                    raise RuntimeError(f"GraphQL errors: {body['errors']}")
+                return body["data"]
+
+            return call
+
+        for question, raw_call, gql_call in (
+            ("impact", raw(impact_query, impact_params), gql(IMPACT_GQL, impact_vars)),
+            ("provenance", raw(prov_query, provenance_params), gql(PROVENANCE_GQL, prov_vars)),
+        ):
+            echo(f"{question}: {args.warmup} warm-up + {args.repeat} measured requests each, raw and GraphQL alternating …")
+            for _ in range(args.warmup):
+                raw_call()
+                gql_call()
+            raw_ms, gql_ms = [], []
+            server_ms.clear()
+            for _ in range(args.repeat):
+                t = time.perf_counter()
+                records = raw_call()
+                raw_ms.append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                data = gql_call()
+                gql_ms.append((time.perf_counter() - t) * 1000)
+            entry = {"raw_cypher": summary(raw_ms), "graphql": summary(gql_ms), "neo4j_server": summary(server_ms)}
+            entry["ratio_p50"] = round(entry["graphql"]["p50_ms"] / entry["raw_cypher"]["p50_ms"], 2)
+            entry["ratio_p99"] = round(entry["graphql"]["p99_ms"] / entry["raw_cypher"]["p99_ms"], 2)
+            if question == "impact":
+                answer, row = data["impact"], records[0]
+                reached = sum(c["count"] for c in answer["counts"])
+                raw_reached = sum(c["count"] for c in row["counts"])
+                if reached != raw_reached or len(answer["items"]) != min(IMPACT_PAGE, reached):
+                    raise RuntimeError(f"GraphQL and raw answers differ: {reached} vs {raw_reached}")
+                entry["start"] = {"datasetVersion": hot_key}
+                entry["reached_nodes"] = reached
+                entry["generator_predicted"] = hot.expected_nodes
+                entry["counts"] = {c["kind"]: c["count"] for c in answer["counts"]}
+                entry["complete"] = answer["complete"]
+                entry["cut_reasons"] = answer["cutReasons"]
+                entry["items_returned"] = len(answer["items"])
+                entry["max_depth"] = max((i["depth"] for i in answer["items"]), default=0)
+                entry["candidates"] = hot.detail
+            else:
+                answer = data["provenance"]
+                entry["start"] = {"deployment": prod_key}
+                entry["nodes"] = len(answer["nodes"])
+                entry["raw_nodes"] = len(records[0]["nodes"])
+                entry["edges"] = len(records[0]["edges"])
+                entry["upstream_predicted"] = production.expected_nodes
+                entry["raw_sources"] = len(answer["rawSources"])
+                entry["licenses"] = answer["licenses"]
+                entry["complete"] = answer["complete"]
+                entry["choice"] = production.detail
+            result[question] = entry
+            echo(f"  raw p50 {entry['raw_cypher']['p50_ms']} ms p99 {entry['raw_cypher']['p99_ms']} ms | "
+                 f"GraphQL p50 {entry['graphql']['p50_ms']} ms p99 {entry['graphql']['p99_ms']} ms | "
+                 f"ratio {entry['ratio_p50']}")
+    return result
+
+
+# --- report ------------------------------------------------------------------------------------------
+
+
+def _size_label(n: int) -> str:
+    exponent = len(str(n)) - 1
+    return f"10^{exponent}" if n == 10 ** exponent else f"{n:,}"
+
+
+def table(results: list[dict]) -> str:
+    head = "| | " + " | ".join(f"{_size_label(r['target_nodes'])} nodes" for r in results) + " | target (10^6) |"
+    rule = "|---|" + "---:|" * len(results) + "---|"
+
+    def row(label, fn, target=""):
+        return f"| {label} | " + " | ".join(fn(r) for r in results) + f" | {target} |"
+
+    lines = [
+        head, rule,
+        row("graph: nodes / relationships", lambda r: f"{r['generated']['nodes']:,} / {r['generated']['edges']:,}"),
+        row("load: nodes/s (node phase)", lambda r: f"{r['load']['nodes_per_s_node_phase']:,}", "≥ 20,000"),
+        row("load: edges/s (edge phase: lineage + stage history)", lambda r: f"{r['load']['edges_per_s_edge_phase']:,}"),
+        row("load: nodes/s over the whole load", lambda r: f"{r['load']['nodes_per_s_whole_load']:,}", "≥ 20,000"),
+        row("load: total", lambda r: f"{r['load']['total_s']:.0f} s"),
+        row("impact: nodes reached (first page 500)", lambda r: f"{r['impact']['reached_nodes']:,}", "~10,000"),
+        row("impact: raw Cypher p50 / p99", lambda r: f"{r['impact']['raw_cypher']['p50_ms']:.0f} / {r['impact']['raw_cypher']['p99_ms']:.0f} ms"),
+        row("impact: raw, Neo4j server's part p50 / p99", lambda r: f"{r['impact']['neo4j_server']['p50_ms']:.0f} / {r['impact']['neo4j_server']['p99_ms']:.0f} ms"),
+        row("impact: GraphQL p50 / p99", lambda r: f"{r['impact']['graphql']['p50_ms']:.0f} / {r['impact']['graphql']['p99_ms']:.0f} ms", "≤ 150 / ≤ 400 ms"),
+        row("impact: GraphQL / raw (p50, p99)", lambda r: f"{r['impact']['ratio_p50']:.2f}, {r['impact']['ratio_p99']:.2f}", "≤ 1.5"),
+        row("provenance: nodes in the answer", lambda r: f"{r['provenance']['nodes']:,}"),
+        row("provenance: raw Cypher p50 / p99", lambda r: f"{r['provenance']['raw_cypher']['p50_ms']:.1f} / {r['provenance']['raw_cypher']['p99_ms']:.1f} ms"),
+        row("provenance: raw, Neo4j server's part p50 / p99", lambda r: f"{r['provenance']['neo4j_server']['p50_ms']:.1f} / {r['provenance']['neo4j_server']['p99_ms']:.1f} ms"),
+        row("provenance: GraphQL p50 / p99", lambda r: f"{r['provenance']['graphql']['p50_ms']:.1f} / {r['provenance']['graphql']['p99_ms']:.1f} ms", "p50 ≤ 50 ms"),
+        row("provenance: GraphQL / raw (p50, p99)", lambda r: f"{r['provenance']['ratio_p50']:.2f}, {r['provenance']['ratio_p99']:.2f}", "≤ 1.5"),
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000", help="comma-separated node counts (default 100000,1000000)")
+    parser.add_argument("--repeat", type=int, default=100, help="measured requests per question and path (default 100)")
+    parser.add_argument("--warmup", type=int, default=10, help="warm-up requests per question and path (default 10)")
+    parser.add_argument("--out", type=Path, default=None, help="JSON file (default bench/results/bench-<time>.json)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--hot-fraction", type=float, default=0.01,
+                        help="impact start's downstream as a fraction of the graph (default 0.01)")
+    parser.add_argument("--batch", type=int, default=10_000, help="rows (or edges) per load transaction")
+    parser.add_argument("--heap", default="4g")
+    parser.add_argument("--pagecache", default="4g")
+    parser.add_argument("--tmp", default="/tmp", help="where the benchmark's Neo4j homes go")
+    parser.add_argument("--wipe", action="store_true",
+                        help="with NEO4J_URI: delete the registry there before loading each size (else a non-empty graph is refused)")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+
+    started = time.perf_counter()
+    started_at = datetime.now(UTC)
+    queries = load_queries(Settings().cypher_dir)
+    results = [run_size(size, args, queries) for size in sizes]
+    duration = time.perf_counter() - started
+
+    report = {
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "duration_s": round(duration, 1),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "neo4j": os.environ.get("NEO4J_URI") or f"local {Settings().neo4j_version}",
+                    "heap": args.heap, "pagecache": args.pagecache},
+        "settings": {"repeat": args.repeat, "warmup": args.warmup, "seed": args.seed, "batch": args.batch,
+                     "hot_fraction": args.hot_fraction, "impact_page": IMPACT_PAGE},
+        "targets": TARGETS,
+        "results": results,
+    }
+    out = args.out or REPO / "bench" / "results" / f"bench-{started_at:%Y%m%dT%H%M%SZ}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, default=str) + "\n")
+
+    print(f"\nlineagegraph benchmark, {os.cpu_count()} CPUs, Neo4j {report['machine']['neo4j']} "
+          f"(heap {args.heap}, page cache {args.pagecache}), {args.repeat} requests per figure after "
+          f"{args.warmup} warm-up, {duration / 60:.1f} min in all\n")
+    print(table(results))
+    print(f"\nJSON: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,12 @@
+// Benchmark bulk load: creates one Dataset per row with its OWNED_BY edge to the owning team
+// (which must exist); times come as epoch milliseconds. Returns how many it created.
+// params: rows
+UNWIND $rows AS row
+MATCH (team:Team {name: row.owner})
+WITH row, team, datetime({epochMillis: row.created_at}) AS at
+CREATE (n:Dataset {id: row.id, namespace: row.namespace, name: row.name, owner: row.owner,
+                   description: row.description, license: row.license, privacy: row.privacy,
+                   tags: row.tags, tags_text: row.tags_text, schema_fields: row.schema_fields,
+                   created_at: at, updated_at: at, created_by: row.by, updated_by: row.by})
+CREATE (n)-[:OWNED_BY]->(team)
+RETURN count(n) AS created
