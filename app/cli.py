@@ -114,12 +114,8 @@ def neo4j_status() -> None:
 @main.command()
 def migrate() -> None:
     """Apply pending schema migrations to the configured Neo4j."""
-    applied = _on_prepared_graph(_settings(), lambda db, applied: _return(applied))
+    applied = _on_prepared_graph(_settings())
     click.echo(f"{len(applied)} migration(s) applied" if applied else "schema up to date")
-
-
-async def _return(value):
-    return value
 
 
 @main.command()
@@ -138,8 +134,9 @@ def _load_demo(settings: Settings) -> dict[str, int]:
     return _on_prepared_graph(settings, lambda db, applied: load_demo(db))
 
 
-def _on_prepared_graph(settings: Settings, work):
-    """Connect, apply migrations and check the queries, then run `work(db, applied)`; errors as click errors."""
+def _on_prepared_graph(settings: Settings, work=None):
+    """Connect, apply migrations and check the queries, then run `work(db, applied)` (or return the
+    migrations applied); errors as click errors."""
     from app.db import Database
     from app.errors import DomainError, Unavailable
     from app.queries import QueryFileError, load_queries
@@ -149,7 +146,7 @@ def _on_prepared_graph(settings: Settings, work):
         db = Database.connect(settings, load_queries(settings.cypher_dir))
         try:
             applied = await prepare_graph(db)
-            return await work(db, applied)
+            return applied if work is None else await work(db, applied)
         finally:
             await db.close()
 

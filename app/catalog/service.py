@@ -318,8 +318,7 @@ async def get_by_key(db: Database, kind: Kind, key: dict) -> dict | None:
 
 async def list_page(db: Database, kind: Kind, *, filter: dict, first: int, after: dict | None) -> Page:
     """One page of a kind's nodes; `first` is capped at the page-size limit."""
-    if first < 1 or first > limits.MAX_PAGE_SIZE:
-        raise InvalidInput(f"first must be between 1 and {limits.MAX_PAGE_SIZE}.", field="first")
+    v.in_range("first", first, 1, limits.MAX_PAGE_SIZE)
 
     async def work(tx: Tx) -> list[dict]:
         return await repository.list_nodes(tx, kind, filter=filter, after=after, limit=first + 1)
@@ -330,10 +329,8 @@ async def list_page(db: Database, kind: Kind, *, filter: dict, first: int, after
 async def search(db: Database, *, text: str, kinds: list[str] | None, first: int, offset: int) -> list[tuple[str, dict, float]]:
     """Ranked full-text hits across names, descriptions and tags."""
     text = v.text_key("text", text, max_length=200)
-    if first < 1 or first > limits.MAX_PAGE_SIZE:
-        raise InvalidInput(f"first must be between 1 and {limits.MAX_PAGE_SIZE}.", field="first")
-    if offset < 0 or offset > 10_000:
-        raise InvalidInput("offset must be between 0 and 10000.", field="offset")
+    v.in_range("first", first, 1, limits.MAX_PAGE_SIZE)
+    v.in_range("offset", offset, 0, 10_000)
 
     async def work(tx: Tx):
         return await repository.search(tx, text=_lucene_terms(text), kinds=kinds, offset=offset, limit=first)

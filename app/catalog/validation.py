@@ -118,6 +118,13 @@ def one_of(field: str, value: str | None, allowed: tuple[str, ...]) -> str | Non
     return value
 
 
+def in_range(field: str, value: int, low: int, high: int) -> int:
+    """An integer argument within its documented bounds (page sizes, depths, budgets)."""
+    if not low <= value <= high:
+        raise InvalidInput(f"{field} must be between {low} and {high}.", field=field)
+    return value
+
+
 def finite(field: str, value: float) -> float:
     if value is None or not math.isfinite(value):
         raise InvalidInput(f"{field} must be a finite number (not NaN or infinite).", field=field)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from app import limits
 from app.catalog import repository as catalog_repository
 from app.catalog.kinds import Kind
+from app.catalog.validation import in_range
 from app.db import Database, Tx
 from app.errors import InvalidInput, NotFound
 from app.lineage import repository
@@ -51,12 +52,6 @@ class ProvenanceAnswer:
     privacy_classes: list[str] = field(default_factory=list)
 
 
-def _check_range(name: str, value: int, low: int, high: int) -> int:
-    if not low <= value <= high:
-        raise InvalidInput(f"{name} must be between {low} and {high}.", field=name)
-    return value
-
-
 async def _start_id(tx: Tx, start: Start) -> str:
     found = await catalog_repository.nodes_by_keys(tx, start.kind, [start.key])
     node = found.get(start.kind.key_of(start.key))
@@ -72,10 +67,10 @@ async def impact(
     first: int = limits.DEFAULT_IMPACT_PAGE, offset: int = 0,
 ) -> ImpactAnswer:
     """Everything downstream of the start, in one traversal, with paths for one page."""
-    _check_range("maxDepth", max_depth, 1, limits.MAX_LINEAGE_DEPTH)
-    _check_range("nodeBudget", budget, 1, limits.MAX_NODE_BUDGET)
-    _check_range("first", first, 1, limits.MAX_PAGE_SIZE)
-    _check_range("offset", offset, 0, limits.MAX_NODE_BUDGET)
+    in_range("maxDepth", max_depth, 1, limits.MAX_LINEAGE_DEPTH)
+    in_range("nodeBudget", budget, 1, limits.MAX_NODE_BUDGET)
+    in_range("first", first, 1, limits.MAX_PAGE_SIZE)
+    in_range("offset", offset, 0, limits.MAX_NODE_BUDGET)
     if start.window_from and start.window_to and start.window_to <= start.window_from:
         raise InvalidInput("The window must end after it starts.", field="createdBefore")
 
@@ -98,7 +93,7 @@ async def impact(
 async def provenance(db: Database, start: Start, *, as_of: datetime | None = None,
                      budget: int = limits.DEFAULT_NODE_BUDGET) -> ProvenanceAnswer:
     """Everything upstream of a model version or deployment, with the licenses and privacy classes met."""
-    _check_range("nodeBudget", budget, 1, limits.MAX_NODE_BUDGET)
+    in_range("nodeBudget", budget, 1, limits.MAX_NODE_BUDGET)
 
     async def work(tx: Tx) -> dict | None:
         start_id = await _start_id(tx, start)
@@ -143,8 +138,8 @@ async def subgraph(db: Database, start: Start, *, direction: str, depth: int, as
     """Nodes and typed edges within `depth` hops of the start, upstream or downstream."""
     if direction not in ("UPSTREAM", "DOWNSTREAM"):
         raise InvalidInput("direction must be UPSTREAM or DOWNSTREAM.", field="direction")
-    _check_range("depth", depth, 1, limits.MAX_LINEAGE_DEPTH)
-    _check_range("nodeBudget", budget, 1, limits.MAX_NODE_BUDGET)
+    in_range("depth", depth, 1, limits.MAX_LINEAGE_DEPTH)
+    in_range("nodeBudget", budget, 1, limits.MAX_NODE_BUDGET)
 
     async def work(tx: Tx) -> dict:
         start_id = await _start_id(tx, start)
