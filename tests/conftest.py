@@ -127,3 +127,29 @@ def gql(client):
         return response.json()
 
     return post
+
+
+@pytest.fixture(scope="session")
+def live_service(settings) -> Iterator[str]:
+    """The service served by uvicorn on a free loopback port, for clients that speak real HTTP
+    (the openlineage-python client, the `lineagegraph` CLI). Yields its base URL."""
+    import threading
+    import time
+
+    import uvicorn
+
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(), log_config=None,
+                            lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="live-service", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the live service did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
