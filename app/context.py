@@ -17,6 +17,11 @@ from app.db import Database
 PRINCIPAL_HEADER = "x-lineagegraph-principal"
 
 
+def principal_of(request: Request) -> str:
+    """Who is calling (the header's value, bounded), or "anonymous"."""
+    return request.headers.get(PRINCIPAL_HEADER, "anonymous")[:200]
+
+
 @dataclass
 class Context:
     """Per-request state: the database handle, who is asking, and the request's DataLoaders."""

@@ -25,6 +25,18 @@ class DomainError(Exception):
         return {"code": self.code, **self.details}
 
 
+class BadRequest(DomainError):
+    """The request itself is malformed (not JSON, wrong content type): nothing was read from it."""
+
+    code = "BAD_REQUEST"
+    http_status = 400
+
+
+class UnsupportedMediaType(DomainError):
+    code = "UNSUPPORTED_MEDIA_TYPE"
+    http_status = 415
+
+
 class InvalidInput(DomainError):
     """The request is well-formed but a value breaks a documented rule."""
 

@@ -21,12 +21,14 @@ from cross_web import HTTPException
 
 from app import limits
 from app.config import Settings
-from app.context import PRINCIPAL_HEADER, Context
+from app.context import Context, principal_of
 from app.db import Database, Tx
 from app.errors import DomainError, Unavailable
 from app.graphql_errors import present_errors
 from app.logs import configure_logging
 from app.migrations import latest_version, migrate
+from app.openlineage import routes as lineage_routes
+from app.openlineage.ingest import LineageIngest
 from app.queries import QueryCatalog, QueryFileError, load_queries
 from app.schema import schema
 from app.system import repository as system_repository
@@ -65,7 +67,7 @@ class RegistryGraphQL(GraphQL):
             response=response,
             db=state.db,
             settings=state.settings,
-            principal=request.headers.get(PRINCIPAL_HEADER, "anonymous")[:200],
+            principal=principal_of(request),
         )
 
 
@@ -269,6 +271,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         db = Database.connect(settings, queries)
         app.state.db = db
         app.state.preparer = preparer = GraphPreparer(db)
+        app.state.lineage_ingest = ingest = LineageIngest(db)
+        ingest.start()
         try:
             applied = await prepare_graph(db)
             log.info("graph ready", extra={"migrations_applied": len(applied), "neo4j": settings.effective_neo4j_uri})
@@ -283,6 +287,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         try:
             yield
         finally:
+            await ingest.stop()
             await preparer.stop()
             await db.close()
 
@@ -296,6 +301,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            *lineage_routes.routes,
         ],
         middleware=[
             Middleware(CorrelationIdMiddleware, header_name="X-Request-ID"),

@@ -16,8 +16,9 @@ from app.errors import InvalidInput
 IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 # A version string: 1.2.0, 2024-05-01, v7, 3+build.5
 VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+:-]{0,127}")
-# A namespace names the source system, as OpenLineage does: s3://bucket, postgres://host:5432, airflow
-NAMESPACE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}(://[^\s/][^\s]{0,222})?")
+# A namespace names the source system, as OpenLineage does: s3://bucket, postgres://host:5432,
+# airflow, spark_integration (integrations' default namespaces use underscores).
+NAMESPACE = re.compile(r"[A-Za-z][A-Za-z0-9_+.-]{0,63}(://[^\s/][^\s]{0,222})?")
 URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}://[^\s]{1,2000}")
 SHA256 = re.compile(r"(?:sha256:)?([0-9a-fA-F]{64})")
 LICENSE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]{0,63}")

@@ -1,0 +1,435 @@
+"""OpenLineage events in: validation against the spec's JSON schema, then the registry's reading of them.
+
+`read_event(document)` turns one decoded JSON document into `GraphChanges`: the nodes,
+properties and edges the event asserts, in a form that merges commutatively
+(`GraphChanges.merge`). That property is what makes ingestion idempotent and
+order-independent: every value carries the event time it was asserted at, and the
+graph keeps the winner of a fixed rule (README "OpenLineage ingestion"):
+
+- a node's `created_at` is the earliest event time that mentions it, `updated_at` the latest;
+- a facet's properties come from the latest event carrying that facet (ties broken by content);
+- a run's state is the highest of START < RUNNING < terminal (COMPLETE, FAIL, ABORT), then latest;
+  `started_at` is the earliest event time, `ended_at` the latest terminal one;
+- an edge's `created_at` is the earliest event time that asserted it;
+- node ids are derived from natural keys (uuid5), so a replay creates the same ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from app.catalog import validation as v
+from app.errors import InvalidInput
+
+# The snapshot an event means when it names a dataset without a `version` facet. One stable
+# name (not one per run) so that a producer's output and a consumer's input meet in the same
+# node whichever arrives first; per-snapshot precision needs the version facet.
+UNVERSIONED = "unversioned"
+
+MODEL_VERSION_FACET = "lineagegraph_modelVersion"
+PARAMETERS_FACET = "lineagegraph_parameters"
+FACETS_SCHEMA_FILE = "lineagegraph-facets-1-0-0.json"
+
+TERMINAL_STATES = ("COMPLETE", "FAIL", "ABORT")
+# START < RUNNING < a terminal state; OTHER says nothing about the state.
+STATE_RANK = {"START": 1, "RUNNING": 2, "COMPLETE": 3, "FAIL": 3, "ABORT": 3}
+
+_ID_NAMESPACE = uuid.UUID("6f1c7a0e-8a53-4c55-9a53-1b7c0ad0f7a1")
+
+
+class EventRejected(InvalidInput):
+    """An event that is not valid OpenLineage, or that breaks a registry rule (422, nothing written)."""
+
+
+def node_id(label: str, *key: str) -> str:
+    """A node id derived from its natural key: the same on every replay, in every order."""
+    return str(uuid.uuid5(_ID_NAMESPACE, "\x1f".join((label, *key))))
+
+
+# --- schema validation ----------------------------------------------------------------------
+
+@cache
+def _schema(file: str) -> dict:
+    return json.loads(resources.files("app.openlineage").joinpath("schemas", file).read_text())
+
+
+@cache
+def _validator(file: str, definition: str) -> Draft202012Validator:
+    schema = _schema(file)
+    return Draft202012Validator({"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]})
+
+
+def facets_schema() -> dict:
+    """The custom facets' JSON schema, as served to producers."""
+    return _schema(FACETS_SCHEMA_FILE)
+
+
+def _check(instance: Any, file: str, definition: str, prefix: str = "") -> None:
+    errors = sorted(_validator(file, definition).iter_errors(instance), key=lambda e: (len(e.path), list(map(str, e.path))))
+    if errors:
+        error = _deepest(errors[0])
+        where = _path(error.absolute_path, prefix)
+        raise EventRejected(f"{where or 'event'}: {error.message}", field=where or None)
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    # allOf/oneOf wrap the useful error in `context`; report the most specific one.
+    while error.context:
+        error = max(error.context, key=lambda e: len(e.absolute_path))
+    return error
+
+
+def _path(parts, prefix: str = "") -> str:
+    text = prefix
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+# --- the graph changes one event asserts --------------------------------------------------------
+
+@dataclass
+class FacetValue:
+    """Properties one facet sets, with the event time that asserted them."""
+
+    at: datetime
+    props: dict[str, Any]
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps(self.props, sort_keys=True, default=str).encode()).hexdigest()
+
+    def wins_over(self, other: FacetValue) -> bool:
+        return (self.at, self.digest) > (other.at, other.digest)
+
+
+@dataclass
+class NodeChange:
+    """A node an event mentions: its key, when it was first and last mentioned, its facets."""
+
+    key: dict[str, Any]
+    first_at: datetime
+    last_at: datetime
+    facets: dict[str, FacetValue] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def merge(self, other: NodeChange) -> None:
+        self.first_at = min(self.first_at, other.first_at)
+        self.last_at = max(self.last_at, other.last_at)
+        for name, value in other.facets.items():
+            mine = self.facets.get(name)
+            if mine is None or value.wins_over(mine):
+                self.facets[name] = value
+        _merge_extra(self.extra, other.extra)
+
+
+def _merge_extra(mine: dict, theirs: dict) -> None:
+    """Kind-specific values with their own commutative rules (run state and times, digests)."""
+    for key, value in theirs.items():
+        if key not in mine or mine[key] is None:
+            mine[key] = value
+        elif value is None:
+            continue
+        elif key == "state":
+            mine[key] = max(mine[key], value)  # (rank, time, name) tuples
+        elif key == "started_at":
+            mine[key] = min(mine[key], value)
+        elif key == "ended_at":
+            mine[key] = max(mine[key], value)
+        elif mine[key] != value:
+            # job of a run, artifact digest: facts that cannot take two values.
+            mine.setdefault("_contradictions", []).append((key, mine[key], value))
+
+
+@dataclass
+class GraphChanges:
+    """What one or more events assert; merging is commutative and idempotent."""
+
+    nodes: dict[str, dict[tuple, NodeChange]] = field(default_factory=dict)
+    edges: dict[str, dict[tuple, datetime]] = field(default_factory=dict)
+
+    def node(self, kind: str, at: datetime, facets: dict[str, dict] | None = None,
+             extra: dict | None = None, **key: Any) -> None:
+        change = NodeChange(key=key, first_at=at, last_at=at,
+                            facets={name: FacetValue(at, props) for name, props in (facets or {}).items()},
+                            extra=dict(extra or {}))
+        self._add_node(kind, change)
+
+    def edge(self, kind: str, at: datetime, *ends: Any) -> None:
+        edges = self.edges.setdefault(kind, {})
+        edges[ends] = min(edges.get(ends, at), at)
+
+    def merge(self, other: GraphChanges) -> None:
+        for kind, changes in other.nodes.items():
+            for change in changes.values():
+                extra = {key: list(value) if key == "_contradictions" else value for key, value in change.extra.items()}
+                self._add_node(kind, NodeChange(change.key, change.first_at, change.last_at, dict(change.facets), extra))
+        for kind, edges in other.edges.items():
+            for ends, at in edges.items():
+                self.edge(kind, at, *ends)
+
+    def contradictions(self) -> list[str]:
+        """Facts that two merged events state differently (a run under two jobs, two digests)."""
+        found = []
+        for kind, changes in self.nodes.items():
+            for change in changes.values():
+                for key, first, second in change.extra.get("_contradictions", []):
+                    found.append(f"{kind} {_describe(change.key)}: {key} is both {first} and {second}")
+        return found
+
+    def _add_node(self, kind: str, change: NodeChange) -> None:
+        changes = self.nodes.setdefault(kind, {})
+        key = tuple(change.key.values())
+        if key in changes:
+            changes[key].merge(change)
+        else:
+            changes[key] = change
+
+
+def _describe(key: dict) -> str:
+    return "/".join(str(value) for value in key.values())
+
+
+# --- reading one event ----------------------------------------------------------------------------
+
+def read_event(document: Any) -> GraphChanges:
+    """Validate one decoded OpenLineage event and return the graph changes it asserts.
+
+    Raises `EventRejected` naming the offending field (JSON-path-like: `inputs[0].facets.version`).
+    """
+    if not isinstance(document, dict):
+        raise EventRejected("The body must be one OpenLineage event, a JSON object.")
+    if "run" in document:
+        _check(document, "openlineage-event.json", "RunEvent")
+    elif "dataset" in document:
+        _check(document, "openlineage-event.json", "DatasetEvent")
+    elif "job" in document:
+        _check(document, "openlineage-event.json", "JobEvent")
+    else:
+        raise EventRejected("Not an OpenLineage event: a RunEvent needs `run` and `job`, a JobEvent `job`, "
+                            "a DatasetEvent `dataset`.", field="run")
+    at = _event_time(document["eventTime"])
+    changes = GraphChanges()
+    if "run" in document:
+        _read_run_event(document, at, changes)
+    elif "dataset" in document:
+        _read_dataset(document["dataset"], at, changes, "dataset")
+    else:
+        _read_job(document["job"], at, changes)
+        for index, item in enumerate(document.get("inputs") or []):
+            _read_dataset(item, at, changes, f"inputs[{index}]")
+        for index, item in enumerate(document.get("outputs") or []):
+            _read_dataset(item, at, changes, f"outputs[{index}]")
+    return changes
+
+
+def _event_time(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise EventRejected(f"eventTime {text[:40]!r} is not an ISO 8601 date-time.", field="eventTime") from None
+    if value.tzinfo is None:
+        raise EventRejected("eventTime must carry a time zone (e.g. 'Z' or '+00:00').", field="eventTime")
+    # Stored in UTC, so that the same instant sent with different offsets is one value.
+    return value.astimezone(UTC)
+
+
+def _read_run_event(event: dict, at: datetime, changes: GraphChanges) -> None:
+    job_namespace, job_name = _read_job(event["job"], at, changes)
+    run = event["run"]
+    run_id = _run_id(run["runId"], "run.runId")
+    facets = run.get("facets") or {}
+    event_type = event.get("eventType")
+    extra: dict[str, Any] = {"job": (job_namespace, job_name), "started_at": at}
+    if event_type in STATE_RANK:
+        extra["state"] = (STATE_RANK[event_type], at, event_type)
+    if event_type in TERMINAL_STATES:
+        extra["ended_at"] = at
+    changes.node("Run", at, facets=_run_facets(facets), extra=extra, run_id=run_id)
+
+    parent = facets.get("parent")
+    if parent:
+        parent_job = (v.namespace("run.facets.parent.job.namespace", parent["job"]["namespace"]),
+                      v.text_key("run.facets.parent.job.name", parent["job"]["name"]))
+        parent_run_id = _run_id(parent["run"]["runId"], "run.facets.parent.run.runId")
+        if parent_run_id == run_id:
+            raise EventRejected("A run cannot be its own parent.", field="run.facets.parent.run.runId")
+        changes.node("Job", at, namespace=parent_job[0], name=parent_job[1])
+        changes.node("Run", at, extra={"job": parent_job}, run_id=parent_run_id)
+        changes.edge("PART_OF", at, run_id, parent_run_id)
+
+    for index, item in enumerate(event.get("inputs") or []):
+        where = f"inputs[{index}]"
+        model_version = _read_model_version(item, at, changes, where)
+        if model_version:
+            changes.edge("USED_MODEL_VERSION", at, run_id, *model_version)
+        else:
+            changes.edge("USED_DATASET_VERSION", at, run_id, *_read_dataset(item, at, changes, where))
+    for index, item in enumerate(event.get("outputs") or []):
+        where = f"outputs[{index}]"
+        model_version = _read_model_version(item, at, changes, where)
+        if model_version:
+            changes.edge("GENERATED_MODEL_VERSION", at, run_id, *model_version)
+        else:
+            changes.edge("GENERATED_DATASET_VERSION", at, run_id, *_read_dataset(item, at, changes, where))
+
+
+def _run_id(value: str, where: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise EventRejected(f"{where} {value[:60]!r} is not a UUID.", field=where) from None
+
+
+def _read_job(job: dict, at: datetime, changes: GraphChanges) -> tuple[str, str]:
+    namespace = v.namespace("job.namespace", job["namespace"])
+    name = v.text_key("job.name", job["name"])
+    facets = job.get("facets") or {}
+    props: dict[str, dict] = {}
+    props.update(_documentation(facets, "job.facets"))
+    props.update(_ownership(facets, "job.facets", at, changes))
+    props.update(_tags(facets, "job.facets"))
+    location = facets.get("sourceCodeLocation")
+    if location:
+        props["sourceCodeLocation"] = {"code_repository": _bounded(location.get("repoUrl") or location["url"]),
+                                       "code_path": location.get("path")}
+    changes.node("Job", at, facets=props, namespace=namespace, name=name)
+    return namespace, name
+
+
+def _run_facets(facets: dict) -> dict[str, dict]:
+    props: dict[str, dict] = {}
+    location = facets.get("sourceCodeLocation")
+    if location:
+        commit = (location.get("version") or "").lower()
+        props["sourceCodeLocation"] = {
+            "code_repository": _bounded(location.get("repoUrl") or location["url"]),
+            "code_commit": commit if v.GIT_COMMIT.fullmatch(commit) else None,
+            "code_path": location.get("path"),
+            "code_branch": location.get("branch"),
+        }
+    source = facets.get("sourceCode")
+    if source:
+        props["sourceCode"] = {"code_language": _bounded(source["language"], 64),
+                               "source_code": _bounded(source["sourceCode"], 100_000)}
+    parameters = facets.get(PARAMETERS_FACET)
+    if parameters:
+        _check(parameters, FACETS_SCHEMA_FILE, "RunParametersRunFacet", f"run.facets.{PARAMETERS_FACET}")
+        checked = v.parameters(f"run.facets.{PARAMETERS_FACET}.parameters", parameters["parameters"])
+        props[PARAMETERS_FACET] = {"parameters": json.dumps(checked, sort_keys=True)}
+    return props
+
+
+def _read_dataset(item: dict, at: datetime, changes: GraphChanges, where: str) -> tuple[str, str, str]:
+    """A dataset and the snapshot the event means; returns the snapshot's key."""
+    namespace = v.namespace(f"{where}.namespace", item["namespace"])
+    name = v.text_key(f"{where}.name", item["name"], max_length=v.MAX_NAME)
+    facets = item.get("facets") or {}
+    props: dict[str, dict] = {}
+    props.update(_documentation(facets, f"{where}.facets"))
+    props.update(_ownership(facets, f"{where}.facets", at, changes))
+    props.update(_tags(facets, f"{where}.facets"))
+    schema = facets.get("schema")
+    if schema is not None:
+        fields = [{"name": f["name"], "type": f.get("type") or ""} for f in schema.get("fields") or []]
+        props["schema"] = {"schema_fields": json.dumps(fields)}
+    changes.node("Dataset", at, facets=props, namespace=namespace, name=name)
+    version_facet = facets.get("version")
+    version = (v.version(f"{where}.facets.version.datasetVersion", version_facet["datasetVersion"])
+               if version_facet else UNVERSIONED)
+    return _dataset_version(changes, at, namespace, name, version)
+
+
+def _dataset_version(changes: GraphChanges, at: datetime, namespace: str, name: str, version: str) -> tuple[str, str, str]:
+    changes.node("DatasetVersion", at, namespace=namespace, name=name, version=version)
+    return namespace, name, version
+
+
+def _read_model_version(item: dict, at: datetime, changes: GraphChanges, where: str) -> tuple[str, str] | None:
+    """The model version an input or output is, when it carries the lineagegraph_modelVersion facet."""
+    facet = (item.get("facets") or {}).get(MODEL_VERSION_FACET)
+    if facet is None:
+        return None
+    prefix = f"{where}.facets.{MODEL_VERSION_FACET}"
+    _check(facet, FACETS_SCHEMA_FILE, "ModelVersionDatasetFacet", prefix)
+    model = v.identifier(f"{prefix}.modelName", facet["modelName"])
+    version = v.version(f"{prefix}.version", facet["version"])
+    digest = facet.get("artifactDigest")
+    props = {
+        "framework": _optional(v.identifier, f"{prefix}.framework", facet.get("framework")),
+        "artifact_uri": _optional(v.uri, f"{prefix}.artifactUri", facet.get("artifactUri"))
+        or f"{item['namespace'].rstrip('/')}/{item['name'].lstrip('/')}",
+        "license": _optional(v.license_id, f"{prefix}.license", facet.get("license")),
+        "description": v.description(f"{prefix}.description", facet.get("description")),
+        "aliases": v.tags(f"{prefix}.aliases", facet.get("aliases")),
+    }
+    tags = v.tags(f"{prefix}.tags", facet.get("tags"))
+    if tags is not None:
+        props.update(tags=tags, tags_text=" ".join(tags))
+    changes.node("Model", at, name=model)
+    changes.node("ModelVersion", at, facets={MODEL_VERSION_FACET: props},
+                 extra={"artifact_digest": _optional(v.sha256, f"{prefix}.artifactDigest", digest)},
+                 model_name=model, version=version)
+    for index, metric in enumerate(facet.get("metrics") or []):
+        mwhere = f"{prefix}.metrics[{index}]"
+        ref = metric["dataset"]
+        dataset = (v.namespace(f"{mwhere}.dataset.namespace", ref["namespace"]),
+                   v.text_key(f"{mwhere}.dataset.name", ref["name"], max_length=v.MAX_NAME))
+        dataset_version = v.version(f"{mwhere}.dataset.version", ref["version"]) if "version" in ref else UNVERSIONED
+        changes.node("Dataset", at, namespace=dataset[0], name=dataset[1])
+        _dataset_version(changes, at, *dataset, dataset_version)
+        name = v.identifier(f"{mwhere}.name", metric["name"])
+        changes.node("Evaluation", at, facets={"value": {"value": v.finite(f"{mwhere}.value", metric["value"])}},
+                     model_name=model, version=version, metric=name,
+                     dataset_namespace=dataset[0], dataset_name=dataset[1], dataset_version=dataset_version)
+    return model, version
+
+
+def _documentation(facets: dict, where: str) -> dict[str, dict]:
+    doc = facets.get("documentation")
+    return {"documentation": {"description": v.description(f"{where}.documentation.description", doc["description"])}} if doc else {}
+
+
+def _ownership(facets: dict, where: str, at: datetime, changes: GraphChanges) -> dict[str, dict]:
+    ownership = facets.get("ownership")
+    if not ownership:
+        return {}
+    owners = [owner["name"] for owner in ownership.get("owners") or []]
+    # OpenLineage's convention names a team owner `team:<name>`; the first one is the owning team.
+    teams = [name.split(":", 1)[1] for name in owners if name.startswith("team:")]
+    team = v.identifier(f"{where}.ownership.owners", teams[0]) if teams else None
+    if team is not None:
+        changes.node("Team", at, name=team)
+    return {"ownership": {"owners": [_bounded(name) for name in owners], "owner": team}}
+
+
+def _tags(facets: dict, where: str) -> dict[str, dict]:
+    tags_facet = facets.get("tags")
+    if not tags_facet:
+        return {}
+    tags = []
+    for tag in tags_facet.get("tags") or []:
+        text = tag["key"] if tag["value"] in ("", "true") else f"{tag['key']}:{tag['value']}"
+        tags.append(text.lower())
+    checked = v.tags(f"{where}.tags", tags) or []
+    return {"tags": {"tags": checked, "tags_text": " ".join(checked)}}
+
+
+def _optional(check, where: str, value):
+    return None if value is None else check(where, value)
+
+
+def _bounded(text: str, limit: int = 2_000) -> str:
+    return text[:limit]
+
+

@@ -1,0 +1,28 @@
+// OpenLineage ingestion: the jobs a batch of events mentions, keyed by (namespace, name).
+// Each facet's properties come from the latest event carrying that facet (ties broken by the
+// facet's content hash), kept as ol_<facet>_at / ol_<facet>_hash beside them; the owning team
+// follows the winning ownership facet.
+// params: rows, principal
+UNWIND $rows AS row
+MERGE (n:Job {namespace: row.namespace, name: row.name})
+ON CREATE SET n.id = row.id, n.created_at = row.first_at, n.created_by = $principal,
+              n.updated_at = row.last_at, n.updated_by = $principal
+SET n.created_at = CASE WHEN row.first_at < n.created_at THEN row.first_at ELSE n.created_at END,
+    n.updated_at = CASE WHEN row.last_at > n.updated_at THEN row.last_at ELSE n.updated_at END
+WITH n, row
+CALL (n, row) {
+  UNWIND row.facets AS facet
+  WITH n, facet
+  WHERE n[facet.time_key] IS NULL OR facet.at > n[facet.time_key]
+     OR (facet.at = n[facet.time_key] AND facet.hash > n[facet.hash_key])
+  SET n += facet.props
+}
+CALL (n) {
+  OPTIONAL MATCH (n)-[old:OWNED_BY]->(previous:Team)
+  WHERE n.owner IS NULL OR previous.name <> n.owner
+  DELETE old
+}
+CALL (n) {
+  MATCH (team:Team {name: n.owner})
+  MERGE (n)-[:OWNED_BY]->(team)
+}
