@@ -97,7 +97,7 @@ def from_node(cls, node: dict | None):
             value = value.to_native()
         elif f.name in _ENUM_FIELDS and value is not None:
             value = _ENUM_FIELDS[f.name](value)
-        elif f.name == "tags" and value is None:
+        elif f.name in ("tags", "aliases") and value is None:
             value = []
         values[f.name] = value
     return cls(**values)
@@ -312,6 +312,8 @@ class ModelVersion(Record):
         description="True when quarantined after an incident (false when registered).")
     description: str | None = strawberry.field(description="Free text, at most 10,000 characters; null when never given.")
     tags: list[str] = strawberry.field(description="Lower-case labels for search and filtering, at most 50; empty when none.")
+    aliases: list[str] = strawberry.field(
+        description="Movable names it carries in its source system, e.g. MLflow's `champion`; empty when none.")
 
     @strawberry.field(description="The model this is a version of.")
     async def model(self, info: Info) -> Model | None:
