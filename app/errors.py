@@ -32,6 +32,11 @@ class BadRequest(DomainError):
     http_status = 400
 
 
+class PayloadTooLarge(DomainError):
+    code = "PAYLOAD_TOO_LARGE"
+    http_status = 413
+
+
 class UnsupportedMediaType(DomainError):
     code = "UNSUPPORTED_MEDIA_TYPE"
     http_status = 415

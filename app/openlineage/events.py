@@ -78,7 +78,11 @@ def _check(instance: Any, file: str, definition: str, prefix: str = "") -> None:
     errors = sorted(_validator(file, definition).iter_errors(instance), key=lambda e: (len(e.path), list(map(str, e.path))))
     if errors:
         error = _deepest(errors[0])
-        where = _path(error.absolute_path, prefix)
+        parts = list(error.absolute_path)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            # Name the missing field itself, not the object it is missing from.
+            parts.append(next(name for name in error.validator_value if name not in error.instance))
+        where = _path(parts, prefix)
         raise EventRejected(f"{where or 'event'}: {error.message}", field=where or None)
 
 

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.context import principal_of
-from app.errors import BadRequest, UnsupportedMediaType
+from app.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 from app.openlineage.events import FACETS_SCHEMA_FILE, facets_schema, read_event
 
 LINEAGE_PATH = "/api/v1/lineage"
@@ -50,7 +50,8 @@ def _decoded(body: bytes, encoding: str, max_bytes: int) -> bytes:
     except (zlib.error, gzip.BadGzipFile) as exc:
         raise BadRequest(f"The body is not valid {encoding}: {exc}.") from None
     if len(data) > max_bytes:
-        raise BadRequest(f"The decompressed event is larger than {max_bytes} bytes.")
+        raise PayloadTooLarge(f"The decompressed event is larger than the {max_bytes} bytes this service accepts.",
+                              maxBytes=max_bytes)
     return data
 
 
