@@ -170,3 +170,9 @@ def export_schema() -> None:
     from app.schema import schema
 
     click.echo(schema.as_str())
+
+
+from app.pipeline_cli import deploy, run  # noqa: E402  (the CI/CD commands, app/pipeline_cli.py)
+
+main.add_command(deploy)
+main.add_command(run)
