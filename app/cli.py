@@ -176,3 +176,7 @@ from app.pipeline_cli import deploy, run  # noqa: E402  (the CI/CD commands, app
 
 main.add_command(deploy)
 main.add_command(run)
+
+
+from app.importers.cli import import_ as import_group  # noqa: E402  (the `import` commands, after main exists)
+main.add_command(import_group)
