@@ -25,8 +25,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+import fastjsonschema
+from fastjsonschema import JsonSchemaValueException
 
 from app.catalog import validation as v
 from app.errors import InvalidInput
@@ -64,9 +64,10 @@ def _schema(file: str) -> dict:
 
 
 @cache
-def _validator(file: str, definition: str) -> Draft202012Validator:
-    schema = _schema(file)
-    return Draft202012Validator({"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]})
+def _validator(file: str, definition: str):
+    # Compiled to Python code once: ~0.1 ms an event, where an interpreting validator takes ~1.6 ms
+    # (the ingestion throughput target is 1,000 events a second on two cores).
+    return fastjsonschema.compile({"$ref": f"#/$defs/{definition}", "$defs": _schema(file)["$defs"]})
 
 
 def facets_schema() -> dict:
@@ -75,29 +76,18 @@ def facets_schema() -> dict:
 
 
 def _check(instance: Any, file: str, definition: str, prefix: str = "") -> None:
-    errors = sorted(_validator(file, definition).iter_errors(instance), key=lambda e: (len(e.path), list(map(str, e.path))))
-    if errors:
-        error = _deepest(errors[0])
-        parts = list(error.absolute_path)
-        if error.validator == "required" and isinstance(error.instance, dict):
+    try:
+        _validator(file, definition)(instance)
+    except JsonSchemaValueException as error:
+        # error.name is the offending value's path, "data.inputs[0].facets.version".
+        where = prefix + error.name.removeprefix("data").lstrip("." if not prefix else "")
+        if error.rule == "required" and isinstance(error.value, dict):
             # Name the missing field itself, not the object it is missing from.
-            parts.append(next(name for name in error.validator_value if name not in error.instance))
-        where = _path(parts, prefix)
-        raise EventRejected(f"{where or 'event'}: {error.message}", field=where or None)
-
-
-def _deepest(error: ValidationError) -> ValidationError:
-    # allOf/oneOf wrap the useful error in `context`; report the most specific one.
-    while error.context:
-        error = max(error.context, key=lambda e: len(e.absolute_path))
-    return error
-
-
-def _path(parts, prefix: str = "") -> str:
-    text = prefix
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+            missing = next(name for name in error.rule_definition if name not in error.value)
+            where = f"{where}.{missing}" if where else missing
+            raise EventRejected(f"{where} is required.", field=where) from None
+        detail = error.message.removeprefix(error.name).strip()
+        raise EventRejected(f"{where or 'event'} {detail}.", field=where or None) from None
 
 
 # --- the graph changes one event asserts --------------------------------------------------------
@@ -369,19 +359,22 @@ def _read_model_version(item: dict, at: datetime, changes: GraphChanges, where: 
     model = v.identifier(f"{prefix}.modelName", facet["modelName"])
     version = v.version(f"{prefix}.version", facet["version"])
     digest = facet.get("artifactDigest")
-    props = {
+    fields = {
         "framework": _optional(v.identifier, f"{prefix}.framework", facet.get("framework")),
-        "artifact_uri": _optional(v.uri, f"{prefix}.artifactUri", facet.get("artifactUri"))
-        or f"{item['namespace'].rstrip('/')}/{item['name'].lstrip('/')}",
+        "artifact_uri": _optional(v.uri, f"{prefix}.artifactUri", facet.get("artifactUri")),
         "license": _optional(v.license_id, f"{prefix}.license", facet.get("license")),
         "description": v.description(f"{prefix}.description", facet.get("description")),
         "aliases": v.tags(f"{prefix}.aliases", facet.get("aliases")),
     }
+    # Field by field, unlike a standard facet (which states its whole group): a field the event
+    # leaves out keeps its value, e.g. a license registered through GraphQL. Each stated field is
+    # the latest event's, so the merge stays commutative.
+    facets = {f"mv_{name}": {name: value} for name, value in fields.items() if value is not None}
     tags = v.tags(f"{prefix}.tags", facet.get("tags"))
     if tags is not None:
-        props.update(tags=tags, tags_text=" ".join(tags))
+        facets["mv_tags"] = {"tags": tags, "tags_text": " ".join(tags)}
     changes.node("Model", at, name=model)
-    changes.node("ModelVersion", at, facets={MODEL_VERSION_FACET: props},
+    changes.node("ModelVersion", at, facets=facets,
                  extra={"artifact_digest": _optional(v.sha256, f"{prefix}.artifactDigest", digest)},
                  model_name=model, version=version)
     for index, metric in enumerate(facet.get("metrics") or []):

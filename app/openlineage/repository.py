@@ -6,6 +6,7 @@ of a hundred events costs the same dozen round trips as a batch of one.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from app.db import Tx
@@ -64,7 +65,7 @@ async def apply(tx: Tx, changes: GraphChanges, principal: str) -> None:
     for kind, (statement, fields) in _EDGE_STATEMENTS.items():
         edges = changes.edges.get(kind, {})
         if edges:
-            await tx.consume(statement, rows=[{**dict(zip(fields, ends)), "at": at} for ends, at in edges.items()])
+            await tx.consume(statement, rows=[{**dict(zip(fields, ends)), "at": _text(at)} for ends, at in edges.items()])
 
 
 def _rows(changes: GraphChanges, kind: str) -> list[dict[str, Any]]:
@@ -80,15 +81,23 @@ def _node_row(kind: str, change: NodeChange) -> dict[str, Any]:
     for name, value in sorted(change.facets.items()):
         time_key, hash_key = f"ol_{name}_at", f"ol_{name}_hash"
         digest = value.digest
-        facets.append({"time_key": time_key, "hash_key": hash_key, "at": value.at, "hash": digest,
-                       "props": {**value.props, time_key: value.at, hash_key: digest}})
+        at = _text(value.at)
+        facets.append({"time_key": time_key, "hash_key": hash_key, "at": at, "hash": digest,
+                       "props": {**value.props, time_key: at, hash_key: digest}})
     return {**change.key, "id": node_id(kind, *map(str, change.key.values())),
-            "first_at": change.first_at, "last_at": change.last_at, "facets": facets}
+            "first_at": _text(change.first_at), "last_at": _text(change.last_at), "facets": facets}
 
 
 def _run_row(row: dict[str, Any], change: NodeChange) -> dict[str, Any]:
     job_namespace, job_name = change.extra["job"]
     rank, state_at, state = change.extra.get("state") or (None, None, None)
     return {**row, "job_namespace": job_namespace, "job_name": job_name,
-            "state": state, "state_rank": rank, "state_at": state_at,
-            "started_at": change.extra.get("started_at"), "ended_at": change.extra.get("ended_at")}
+            "state": state, "state_rank": rank, "state_at": _text(state_at),
+            "started_at": _text(change.extra.get("started_at")), "ended_at": _text(change.extra.get("ended_at"))}
+
+
+def _text(at: datetime | None) -> str | None:
+    """A UTC time as fixed-width ISO 8601 text: the statements turn it back into a datetime, and
+    the facet bookkeeping (ol_<facet>_at) compares it as text, which fixed width keeps in time order.
+    (The driver packs datetime parameters ~50x slower than strings.)"""
+    return None if at is None else at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")

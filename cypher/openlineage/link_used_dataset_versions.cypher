@@ -2,8 +2,9 @@
 // (created_at, read by asOf).
 // params: rows
 UNWIND $rows AS row
+WITH row, datetime(row.at) AS at
 MATCH (r:Run {run_id: row.run_id})
 MATCH (x:DatasetVersion {namespace: row.namespace, name: row.name, version: row.version})
 MERGE (r)-[e:USED]->(x)
-ON CREATE SET e.created_at = row.at
-SET e.created_at = CASE WHEN row.at < e.created_at THEN row.at ELSE e.created_at END
+ON CREATE SET e.created_at = at
+SET e.created_at = CASE WHEN at < e.created_at THEN at ELSE e.created_at END

@@ -4,11 +4,13 @@
 // follows the winning ownership facet.
 // params: rows, principal
 UNWIND $rows AS row
+// Times travel as text: the driver packs a datetime parameter ~50x slower than a string.
+WITH row, datetime(row.first_at) AS first_at, datetime(row.last_at) AS last_at
 MERGE (n:Dataset {namespace: row.namespace, name: row.name})
-ON CREATE SET n.id = row.id, n.created_at = row.first_at, n.created_by = $principal,
-              n.updated_at = row.last_at, n.updated_by = $principal
-SET n.created_at = CASE WHEN row.first_at < n.created_at THEN row.first_at ELSE n.created_at END,
-    n.updated_at = CASE WHEN row.last_at > n.updated_at THEN row.last_at ELSE n.updated_at END
+ON CREATE SET n.id = row.id, n.created_at = first_at, n.created_by = $principal,
+              n.updated_at = last_at, n.updated_by = $principal
+SET n.created_at = CASE WHEN first_at < n.created_at THEN first_at ELSE n.created_at END,
+    n.updated_at = CASE WHEN last_at > n.updated_at THEN last_at ELSE n.updated_at END
 WITH n, row
 CALL (n, row) {
   UNWIND row.facets AS facet

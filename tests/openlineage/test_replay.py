@@ -104,3 +104,21 @@ def test_one_refused_event_does_not_fail_the_others_sharing_its_transaction(grap
                                  [*events, digest_change, *events]))
     assert statuses.count(409) == 1 and statuses.count(201) == 2 * len(events)
     assert graph_fingerprint(graph) == before
+
+
+def test_an_event_naming_a_registered_model_version_keeps_the_fields_it_does_not_state(graph, client, gql):
+    assert gql("""mutation { registerModel(input: {name: "fraud-detector"}) { __typename } }""")["data"]
+    registered = gql("""mutation { registerModelVersion(input: {model: "fraud-detector", version: "1",
+        framework: "xgboost", license: "Apache-2.0", artifactUri: "s3://models/fraud/1", description: "first"}) {
+        __typename } }""")
+    assert registered["data"]["registerModelVersion"]["__typename"] == "ModelVersionRegistration"
+    event = daily_pipeline(1)[-1]
+    model = event["outputs"][0]["facets"]["lineagegraph_modelVersion"]
+    event["outputs"][0]["facets"]["lineagegraph_modelVersion"] = {
+        key: model[key] for key in ("_producer", "_schemaURL", "modelName", "version")} | {"framework": "lightgbm"}
+    assert client.post("/api/v1/lineage", json=event).status_code == 201
+
+    version = gql("""{ modelVersion(model: "fraud-detector", version: "1") {
+        framework license artifactUri description producedBy { runId } } }""")["data"]["modelVersion"]
+    assert version == {"framework": "lightgbm", "license": "Apache-2.0", "artifactUri": "s3://models/fraud/1",
+                       "description": "first", "producedBy": {"runId": event["run"]["runId"]}}
