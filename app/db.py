@@ -43,6 +43,13 @@ class Tx:
     def __init__(self, tx: AsyncManagedTransaction, db: Database):
         self._tx = tx
         self._db = db
+        # Audit events of this transaction, chained and written just before it commits.
+        self.audit_entries: list = []
+
+    def record_audit(self, entry) -> None:
+        """Have `entry` (an app.audit.entry.AuditEntry) appended to the audit chain in this
+        transaction: it commits with the change it describes, or not at all."""
+        self.audit_entries.append(entry)
 
     async def records(self, name: str, /, **params: Any) -> list[Record]:
         """All records of the named query."""
@@ -110,7 +117,13 @@ class Database:
     async def _execute(self, mode: str, work, *args, **kwargs):
         @unit_of_work(timeout=self.tx_timeout)
         async def transaction(tx: AsyncManagedTransaction):
-            return await work(Tx(tx, self), *args, **kwargs)
+            wrapped = Tx(tx, self)
+            result = await work(wrapped, *args, **kwargs)
+            if wrapped.audit_entries:
+                from app.audit.chain import append  # the audit package builds on this module
+
+                await append(wrapped, wrapped.audit_entries)
+            return result
 
         async with self.mapped_errors():
             async with self.driver.session(database=self.database, default_access_mode=mode) as session:

@@ -12,8 +12,12 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from app import limits
+from app.audit.types import AuditQuery
+from app.auth.types import AccessMutation, AccessQuery
 from app.catalog.mutations import CatalogMutation
 from app.catalog.queries import CatalogQuery
+from app.governance.types import GovernanceMutation, GovernanceQuery
+from app.incident.types import IncidentMutation, IncidentQuery
 from app.lineage.types import LineageQuery
 from app.system.types import SystemQuery
 
@@ -23,13 +27,13 @@ from app.system.types import SystemQuery
 
 @strawberry.type(description="Reads: catalog records by id or natural key, filtered pages and search; impact, "
                              "provenance and lineage traversals; the service's status.")
-class Query(CatalogQuery, LineageQuery, SystemQuery):
+class Query(CatalogQuery, LineageQuery, GovernanceQuery, IncidentQuery, AuditQuery, AccessQuery, SystemQuery):
     pass
 
 
 @strawberry.type(description="Changes: idempotent registrations and links, each one transaction that answers a result "
                              "union (the registration or the error that stopped it).")
-class Mutation(CatalogMutation):
+class Mutation(CatalogMutation, GovernanceMutation, IncidentMutation, AccessMutation):
     pass
 
 

@@ -153,3 +153,16 @@ def live_service(settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+@pytest.fixture
+def principal_headers():
+    """Headers that make a request come from a principal with these roles and teams:
+    `gql(query, headers=principal_headers("ana", roles=["approver"], teams=["risk"]))`.
+    (Without them, the test fixtures call as an admin.)"""
+
+    def headers(name: str, *, roles: list[str], teams: list[str] | None = None) -> dict[str, str]:
+        return {"X-Lineagegraph-Principal": name, "X-Lineagegraph-Roles": ",".join(roles),
+                "X-Lineagegraph-Teams": ",".join(teams or [])}
+
+    return headers

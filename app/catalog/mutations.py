@@ -78,7 +78,7 @@ def _registered(cls) -> Callable[[service.Registered], Registration]:
 
 
 def _actor(info: Info) -> service.Actor:
-    return service.Actor.of(info.context.principal)
+    return service.Actor.of(info.context.principal.name)
 
 
 async def _register(cls, use_case: Callable[[], Awaitable[service.Registered]]):

@@ -34,7 +34,7 @@ async def post_lineage(request: Request) -> Response:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadRequest(f"The body is not valid JSON: {exc}.") from None
     changes = read_event(document)
-    await request.app.state.lineage_ingest.submit(changes, principal_of(request))
+    await request.app.state.lineage_ingest.submit(changes, principal_of(request).name)
     return JSONResponse({"status": "committed"}, status_code=201)
 
 

@@ -1,0 +1,1 @@
+"""The tamper-evident audit trail: hash-chained events appended in the transaction they describe."""

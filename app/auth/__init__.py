@@ -1,0 +1,1 @@
+"""Authentication (bearer API tokens) and authorization (roles, permissions, team scope)."""

@@ -1,0 +1,116 @@
+"""Who may do what: roles grant permissions; every mutation declares the one it needs.
+
+The matrix below is the whole policy of the API (README "Authorization"). A mutation field
+carries `requires(Permission.X)`; a test walks the schema and fails when one does not.
+Writes are further scoped to the owning team (the catalog service checks that, because it
+needs the record's owner): a contributor of `risk` cannot change what `payments` owns.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.extensions import FieldExtension
+
+
+class Role(enum.Enum):
+    VIEWER = "viewer"
+    CONTRIBUTOR = "contributor"
+    DATA_STEWARD = "data_steward"
+    SECURITY_LEAD = "security_lead"
+    PRODUCT_OWNER = "product_owner"
+    APPROVER = "approver"
+    ADMIN = "admin"
+
+
+class Permission(enum.Enum):
+    READ = "read"                          # every query
+    REGISTER = "register"                  # catalog registrations and links (team-scoped)
+    INGEST_LINEAGE = "ingest_lineage"      # POST /api/v1/lineage
+    DEPLOY = "deploy"                      # record what a deployment serves
+    RECORD_CHECK = "record_check"          # bias / safety / license / privacy / evaluation checks
+    APPROVE = "approve"                    # approvals towards a promotion
+    PROMOTE = "promote"                    # move a model version to another stage
+    QUARANTINE = "quarantine"              # quarantine, release, roll back (incident response)
+    READ_AUDIT = "read_audit"              # auditTrail, verifyAudit
+    MANAGE_ACCESS = "manage_access"        # tokens, principals, roles, teams memberships
+
+
+_EVERYONE = {Permission.READ}
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.VIEWER: frozenset(_EVERYONE),
+    Role.CONTRIBUTOR: frozenset(_EVERYONE | {Permission.REGISTER, Permission.INGEST_LINEAGE, Permission.DEPLOY,
+                                             Permission.RECORD_CHECK, Permission.PROMOTE}),
+    Role.DATA_STEWARD: frozenset(_EVERYONE | {Permission.REGISTER, Permission.RECORD_CHECK, Permission.QUARANTINE,
+                                              Permission.READ_AUDIT}),
+    Role.SECURITY_LEAD: frozenset(_EVERYONE | {Permission.RECORD_CHECK, Permission.QUARANTINE, Permission.READ_AUDIT,
+                                               Permission.APPROVE}),
+    Role.PRODUCT_OWNER: frozenset(_EVERYONE | {Permission.APPROVE, Permission.PROMOTE}),
+    Role.APPROVER: frozenset(_EVERYONE | {Permission.APPROVE}),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller: a person or a pipeline, its teams and roles."""
+
+    name: str
+    roles: frozenset[Role] = frozenset()
+    teams: frozenset[str] = frozenset()
+    token_id: str | None = None
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        granted: set[Permission] = set()
+        for role in self.roles:
+            granted |= ROLE_PERMISSIONS[role]
+        return frozenset(granted)
+
+    def may(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+    def may_write_for(self, team: str | None) -> bool:
+        """Team scope of writes: records owned by one of my teams, or by nobody; admins anything."""
+        return self.is_admin or team is None or team in self.teams
+
+
+# Who acts when the registry itself writes (demo load, migrations of data): not an API caller.
+SYSTEM = Principal(name="system", roles=frozenset({Role.ADMIN}))
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """The permission a GraphQL field declares (read by the schema-walk test and the extension)."""
+
+    permission: Permission
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Requires(FieldExtension):
+    """Refuses the field with FORBIDDEN (and records the denied attempt) unless the caller holds
+    the permission. On a mutation returning a result union, the refusal is its ForbiddenError
+    member; elsewhere, a GraphQL error with extensions.code FORBIDDEN."""
+
+    def __init__(self, permission: Permission):
+        super().__init__()
+        self.requirement = Requirement(permission)
+
+    async def resolve_async(self, next_, source, info, **kwargs):
+        from app.auth.guard import refuse_unless_permitted
+
+        refusal = await refuse_unless_permitted(info, self.requirement.permission)
+        if refusal is not None:
+            return refusal
+        return await next_(source, info, **kwargs)
+
+
+def requires(permission: Permission) -> list[FieldExtension]:
+    """`@strawberry.mutation(extensions=requires(Permission.PROMOTE))`."""
+    return [Requires(permission)]

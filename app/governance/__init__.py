@@ -1,0 +1,1 @@
+"""Staged promotion: policies (YAML), required checks, approvals, lineage-aware gates."""

@@ -1,0 +1,1 @@
+"""Incident response: quarantine what is downstream of bad data, roll deployments back, release."""
