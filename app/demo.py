@@ -54,6 +54,7 @@ from app.catalog.service import (
     TrainingEvent,
 )
 from app.db import Database
+from app.governance import service as governance
 
 # --- what tests and walkthroughs refer to ----------------------------------------------------
 
@@ -227,7 +228,7 @@ MODELS = [
 ]
 
 
-def _credit_training(version: str, *, started: datetime, ended: datetime, stage: str, datasets, features,
+def _credit_training(version: str, *, started: datetime, ended: datetime, datasets, features,
                      metrics: dict[str, float], parameters: dict[str, str]) -> TrainingEvent:
     return TrainingEvent(
         job_namespace=TRAINING, job_name="train_credit_scoring", job_owner="credit-risk",
@@ -237,7 +238,7 @@ def _credit_training(version: str, *, started: datetime, ended: datetime, stage:
         model_version=ModelVersionInput(
             model_name="credit-scoring", version=version,
             artifact_uri=f"s3://models/credit-scoring/{version}", artifact_digest=digest(f"credit-scoring/{version}"),
-            framework="xgboost", license="proprietary", stage=stage, compliance_flags=["fair-lending-reviewed"],
+            framework="xgboost", license="proprietary", compliance_flags=["fair-lending-reviewed"],
             description=f"credit-scoring v{version}, trained {started.date().isoformat()}.",
             tags=["credit", "xgboost"],
             metrics=[Metric(name, value, HOLDOUT_VERSION) for name, value in metrics.items()],
@@ -248,7 +249,7 @@ def _credit_training(version: str, *, started: datetime, ended: datetime, stage:
 def _training_events() -> list[tuple[datetime, TrainingEvent]]:
     """(when it was recorded, the event) for every training run."""
     v1 = _credit_training(
-        "1", started=at("03-05", "02:00"), ended=at("03-05", "03:12"), stage="ARCHIVED",
+        "1", started=at("03-05", "02:00"), ended=at("03-05", "03:12"),
         datasets=[DatasetVersionRef("s3://curated", "transactions_clean", "2026-03-01"),
                   DatasetVersionRef("s3://curated", "customers_clean", "2026-03-01")],
         features=[FeatureRef("credit", "customer_tenure")],
@@ -256,7 +257,7 @@ def _training_events() -> list[tuple[datetime, TrainingEvent]]:
         parameters={"max_depth": "6", "eta": "0.1", "n_estimators": "400"},
     )
     v2 = _credit_training(
-        "2", started=at("03-12", "02:00"), ended=at("03-12", "04:05"), stage="STAGING",
+        "2", started=at("03-12", "02:00"), ended=at("03-12", "04:05"),
         datasets=[CORRUPTED_CLEAN_VERSION, DatasetVersionRef("s3://curated", "customers_clean", "2026-03-01"),
                   DatasetVersionRef("postgres://bureau:5432", "bureau_scores", "2026-03-08")],
         features=[FeatureRef("credit", f.name) for f in FEATURES],
@@ -272,7 +273,7 @@ def _training_events() -> list[tuple[datetime, TrainingEvent]]:
         model_version=ModelVersionInput(
             model_name="support-assistant", version="1.0",
             artifact_uri="s3://models/support-assistant/1.0", artifact_digest=digest("support-assistant/1.0"),
-            framework="pytorch", stage="PRODUCTION", description="LoRA fine-tune of base-llm 7b-v1.",
+            framework="pytorch", description="LoRA fine-tune of base-llm 7b-v1.",
             tags=["llm", "lora"], derived_from=[BASE_MODEL_VERSION],
             metrics=[Metric("answer_accuracy", 0.83, DatasetVersionRef("s3://curated", "support_eval", "2026-02-25")),
                      Metric("toxicity_rate", 0.002, DatasetVersionRef("s3://curated", "support_eval", "2026-02-25"))],
@@ -287,6 +288,15 @@ BASE_MODEL = ModelVersionInput(
     description="7B-parameter open-weights model, mirrored unchanged from the vendor release.",
     tags=["llm", "foundation", "external"],
 )
+
+# (since, version, stage): the stage changes each version went through, in order. History being
+# loaded, not promotions: they are recorded without the policy's gates.
+STAGE_HISTORY = [
+    (at("03-02", "10:00"), FINE_TUNED_MODEL_VERSION, "PRODUCTION"),
+    (at("03-10", "09:00"), PREVIOUS_MODEL_VERSION, "PRODUCTION"),
+    (at("03-14", "09:00"), PRODUCTION_MODEL_VERSION, "STAGING"),
+    (at("03-20", "09:00"), PREVIOUS_MODEL_VERSION, "ARCHIVED"),
+]
 
 # (environment, name, endpoint, [(since, version served)]) — the switches in order.
 DEPLOYMENTS = [
@@ -369,6 +379,9 @@ async def load_demo(db: Database, *, principal: str = PRINCIPAL) -> dict[str, in
         await service.register_training_event(db, actor(when), event)
         count(Kinds.RUN)
         count(Kinds.MODEL_VERSION)
+
+    for since, version, stage in STAGE_HISTORY:
+        await governance.record_stage_history(db, version, stage, since=since, principal=principal)
 
     for environment, name, endpoint, history in DEPLOYMENTS:
         await _deploy(db, principal, environment, name, endpoint, history)

@@ -8,7 +8,7 @@ import strawberry
 
 from app.catalog import service
 from app.errors import InvalidInput
-from app.catalog.types import DeploymentStatus, Environment, PrivacyClass, RiskTier, RunState, Stage
+from app.catalog.types import DeploymentStatus, Environment, PrivacyClass, RiskTier, RunState
 
 
 @strawberry.input(description="A dataset by natural key.")
@@ -226,7 +226,6 @@ class RegisterModelVersionInput:
         default=None, description="The framework it was built with, e.g. `pytorch`: 1–128 letters, digits, `.` `_` `-`.")
     license: str | None = strawberry.field(
         default=None, description="SPDX identifier (`Apache-2.0`, `CC-BY-NC-4.0`) or `proprietary`.")
-    stage: Stage | None = strawberry.field(default=None, description="Default DEVELOPMENT on first registration.")
     compliance_flags: list[str] | None = strawberry.field(
         default=None, description="Compliance markers, e.g. `gdpr-reviewed`: at most 50 of 1–64 lower-case letters, digits, "
                                   "`.` `_` `:` `-`; replace the recorded ones.")
@@ -242,7 +241,7 @@ class RegisterModelVersionInput:
         return service.ModelVersionInput(
             model_name=self.model, version=self.version, artifact_uri=self.artifact_uri,
             artifact_digest=self.artifact_digest, framework=self.framework, license=self.license,
-            stage=enum_value(self.stage), compliance_flags=self.compliance_flags, description=self.description,
+            compliance_flags=self.compliance_flags, description=self.description,
             tags=self.tags, derived_from=refs(self.derived_from),
             metrics=[service.Metric(m.name, m.value, m.dataset_version.ref()) for m in self.metrics or []],
         )

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app import limits
+from app.audit.entry import AuditEntry
 from app.catalog import repository
 from app.catalog import validation as v
 from app.catalog.kinds import Kind, Kinds
@@ -91,7 +92,7 @@ class Actor:
 async def register_team(db: Database, actor: Actor, *, name: str, description: str | None = None) -> Registered:
     """Register a team by name, or update its description."""
     params = {"name": v.identifier("name", name), "props": _props(description=v.description("description", description))}
-    return await db.write(_upsert, "catalog.upsert_team", params, actor)
+    return await db.write(_upsert_audited, "registerTeam", Kinds.TEAM.value, "catalog.upsert_team", params, actor)
 
 async def register_dataset(
     db: Database, actor: Actor, *, namespace: str, name: str, owner: str | None = None,
@@ -108,7 +109,8 @@ async def register_dataset(
     )
     params = {"namespace": v.namespace("namespace", namespace), "name": v.text_key("name", name, max_length=v.MAX_NAME),
               "owner": _owner(owner), "props": _with_owner(props, owner)}
-    return await db.write(_upsert, "catalog.upsert_dataset", params, actor, missing=_team_missing(owner))
+    return await db.write(_upsert_audited, "registerDataset", Kinds.DATASET.value, "catalog.upsert_dataset", params,
+                          actor, missing=_team_missing(owner))
 
 async def register_dataset_version(
     db: Database, actor: Actor, *, namespace: str, name: str, version: str, digest: str | None = None,
@@ -116,7 +118,13 @@ async def register_dataset_version(
 ) -> Registered:
     """Register an immutable snapshot of a dataset; its digest can never change afterwards."""
     params = _dataset_version_params(namespace, name, version, digest, row_count, created_at, description)
-    return await db.write(_upsert_dataset_version, params, actor)
+
+    async def work(tx: Tx) -> Registered:
+        registered = await _upsert_dataset_version(tx, params, actor)
+        _audit(tx, actor, "registerDatasetVersion", Kinds.DATASET_VERSION.value, registered, params)
+        return registered
+
+    return await db.write(work)
 
 async def register_feature(
     db: Database, actor: Actor, *, group: str, name: str, owner: str | None = None, dtype: str | None = None,
@@ -141,6 +149,9 @@ async def register_feature(
         anchor = {"group": group, "name": name, "now": actor.now}
         await _link(tx, "catalog.link_feature_derived_from_datasets", Kinds.DATASET.value, datasets, anchor)
         await _link(tx, "catalog.link_feature_derived_from_dataset_versions", Kinds.DATASET_VERSION.value, versions, anchor)
+        _audit(tx, actor, "registerFeature", Kinds.FEATURE.value, registered, params,
+               derived_from_datasets=_keys(Kinds.DATASET.value, datasets),
+               derived_from_dataset_versions=_keys(Kinds.DATASET_VERSION.value, versions))
         return registered
 
     return await db.write(work)
@@ -153,7 +164,8 @@ async def register_job(
     props = _props(description=v.description("description", description), **_tag_props(tags))
     params = {"namespace": v.namespace("namespace", namespace), "name": v.text_key("name", name),
               "owner": _owner(owner), "props": _with_owner(props, owner)}
-    return await db.write(_upsert, "catalog.upsert_job", params, actor, missing=_team_missing(owner))
+    return await db.write(_upsert_audited, "registerJob", Kinds.JOB.value, "catalog.upsert_job", params, actor,
+                          missing=_team_missing(owner))
 
 async def register_run(
     db: Database, actor: Actor, *, run_id: str, job_namespace: str, job_name: str, state: str | None = None,
@@ -169,6 +181,7 @@ async def register_run(
     async def work(tx: Tx) -> Registered:
         registered = await _upsert_run(tx, params, actor)
         await _link_run_io(tx, params["run_id"], io_refs, actor)
+        _audit(tx, actor, "registerRun", Kinds.RUN.value, registered, params, **_io_keys(io_refs))
         return registered
 
     return await db.write(work)
@@ -180,7 +193,8 @@ async def register_model(
     """Register a model (the family its versions belong to) by name."""
     props = _props(description=v.description("description", description), risk_tier=v.one_of("riskTier", risk_tier, v.RISK_TIERS), **_tag_props(tags))
     params = {"name": v.identifier("name", name), "owner": _owner(owner), "props": _with_owner(props, owner)}
-    return await db.write(_upsert, "catalog.upsert_model", params, actor, missing=_team_missing(owner))
+    return await db.write(_upsert_audited, "registerModel", Kinds.MODEL.value, "catalog.upsert_model", params, actor,
+                          missing=_team_missing(owner))
 
 @dataclass
 class ModelVersionInput:
@@ -190,7 +204,6 @@ class ModelVersionInput:
     artifact_digest: str | None = None
     framework: str | None = None
     license: str | None = None
-    stage: str | None = None
     compliance_flags: list[str] | None = None
     description: str | None = None
     tags: list[str] | None = None
@@ -202,7 +215,11 @@ async def register_model_version(db: Database, actor: Actor, model_version: Mode
     prepared = _prepare_model_version(model_version)
 
     async def work(tx: Tx) -> Registered:
-        return await _register_model_version(tx, prepared, actor)
+        registered = await _register_model_version(tx, prepared, actor)
+        _audit(tx, actor, "registerModelVersion", Kinds.MODEL_VERSION.value, registered, prepared["params"],
+               derived_from=_keys(Kinds.MODEL_VERSION.value, prepared["parents"]),
+               metrics=[metric["metric"] for metric in prepared["metrics"]])
+        return registered
 
     return await db.write(work)
 
@@ -217,6 +234,12 @@ async def register_deployment(
     serving_ref = _model_version_ref(serving, "serving") if serving else None
 
     async def work(tx: Tx) -> Registered:
+        registered = await serve(tx)
+        _audit(tx, actor, "registerDeployment", Kinds.DEPLOYMENT.value, registered, params,
+               serving=_keys(Kinds.MODEL_VERSION.value, [serving_ref] if serving_ref else []))
+        return registered
+
+    async def serve(tx: Tx) -> Registered:
         registered = await _upsert(tx, "catalog.upsert_deployment", params, actor)
         if serving_ref is None:
             return registered
@@ -242,6 +265,7 @@ async def record_lineage(db: Database, actor: Actor, *, run_id: str, io: RunIO) 
     async def work(tx: Tx) -> dict:
         run = await _existing(tx, Kinds.RUN.value, {"run_id": run_id})
         await _link_run_io(tx, run_id, io_refs, actor)
+        _audit(tx, actor, "recordRunLineage", Kinds.RUN.value, run, **_io_keys(io_refs))
         return run
 
     return await db.write(work)
@@ -258,6 +282,8 @@ async def record_model_version_parents(db: Database, actor: Actor, *, child: Mod
         node = await _existing(tx, Kinds.MODEL_VERSION.value, child_ref)
         await _link(tx, "catalog.link_model_version_derived_from", Kinds.MODEL_VERSION.value, parent_refs,
                     {"model_name": child_ref["model_name"], "version": child_ref["version"], "now": actor.now})
+        _audit(tx, actor, "recordModelVersionParents", Kinds.MODEL_VERSION.value, node,
+               derived_from=_keys(Kinds.MODEL_VERSION.value, parent_refs))
         return node
 
     return await db.write(work)
@@ -296,6 +322,10 @@ async def register_training_event(db: Database, actor: Actor, event: TrainingEve
         run = await _upsert_run(tx, run_params, actor)
         model_version = await _register_model_version(tx, prepared, actor)
         await _link_run_io(tx, run_params["run_id"], io_refs, actor)
+        # One event per mutation: filed under the model version it produced, naming job and run.
+        _audit(tx, actor, "registerTrainingEvent", Kinds.MODEL_VERSION.value, model_version, prepared["params"],
+               job=Kinds.JOB.value.describe_key(job.node), run=run.node["run_id"],
+               created={"job": job.created, "run": run.created}, **_io_keys(io_refs))
         return {"job": job, "run": run, "model_version": model_version}
 
     return await db.write(work)
@@ -344,6 +374,13 @@ async def _upsert(tx: Tx, query: str, params: dict, actor: Actor, *, missing: Ex
     if record is None:
         raise missing or NotFound("A referenced record does not exist.")
     return Registered(node=record["node"], created=record["created"], changed=record["changed"])
+
+async def _upsert_audited(tx: Tx, action: str, kind: Kind, query: str, params: dict, actor: Actor, *,
+                          missing: Exception | None = None) -> Registered:
+    """A use case that is one upsert: the upsert, and its audit event."""
+    registered = await _upsert(tx, query, params, actor, missing=missing)
+    _audit(tx, actor, action, kind, registered, params)
+    return registered
 
 async def _upsert_dataset_version(tx: Tx, params: dict, actor: Actor) -> Registered:
     record = await repository.upsert(tx, "catalog.upsert_dataset_version", id=_new_id(), **params, **actor.stamp())
@@ -402,6 +439,37 @@ async def _link(tx: Tx, query: str, target: Kind, refs: list[dict], anchor: dict
         for ref in refs:
             if target.key_of(ref) not in found:
                 raise _not_found(target, ref)
+
+# Immutable facts and given times a registration passes beside `props`; audited like its fields.
+_AUDITED_PARAMS = ("digest", "artifact_digest", "created_at")
+# Internal copies of other fields (the full-text index's tags text): not worth an audit line.
+_UNAUDITED_FIELDS = {"tags_text"}
+_IO_KINDS = {"used_dataset_versions": Kinds.DATASET_VERSION, "used_features": Kinds.FEATURE,
+             "used_model_versions": Kinds.MODEL_VERSION, "generated_dataset_versions": Kinds.DATASET_VERSION,
+             "generated_model_versions": Kinds.MODEL_VERSION}
+
+def _audit(tx: Tx, actor: Actor, action: str, kind: Kind, result: Registered | dict, params: dict | None = None,
+           **links: Any) -> None:
+    """The use case's one audit event (action = its GraphQL mutation's name), in its transaction.
+    before: whether this call created / changed the node; after: its natural key, the fields this
+    call gave (as now stored) and the links it recorded (as key texts; empty lists left out)."""
+    node = result.node if isinstance(result, Registered) else result
+    before = ({"created": result.created, "changed": result.changed} if isinstance(result, Registered)
+              else {"created": False})
+    params = params or {}
+    given = {*params.get("props", {}), *(name for name in _AUDITED_PARAMS if params.get(name) is not None)}
+    after = {**{name: node.get(name) for name in kind.key_fields},
+             **{name: node.get(name) for name in sorted(given - _UNAUDITED_FIELDS)},
+             **{name: value for name, value in links.items() if value not in ([], None)}}
+    tx.record_audit(AuditEntry(actor=actor.principal, action=action, target_kind=kind.label,
+                               target_key=kind.describe_key(node), target_id=node.get("id"),
+                               before=before, after=after, at=actor.now))
+
+def _keys(kind: Kind, refs: list[dict]) -> list[str]:
+    return [kind.describe_key(ref) for ref in refs]
+
+def _io_keys(refs: dict[str, list[dict]]) -> dict[str, list[str]]:
+    return {name: _keys(_IO_KINDS[name].value, items) for name, items in refs.items()}
 
 async def _existing(tx: Tx, kind: Kind, key: dict) -> dict:
     found = await repository.nodes_by_keys(tx, kind, [key])
@@ -533,7 +601,6 @@ def _prepare_model_version(mv: ModelVersionInput) -> dict:
             artifact_uri=_optional(v.uri, "artifactUri", mv.artifact_uri),
             framework=_optional(v.identifier, "framework", mv.framework),
             license=_optional(v.license_id, "license", mv.license),
-            stage=v.one_of("stage", mv.stage, v.STAGES),
             compliance_flags=compliance,
             description=v.description("description", mv.description),
             **_tag_props(mv.tags),
