@@ -1,7 +1,9 @@
 """The Cypher of OpenLineage ingestion: a batch of merged graph changes, applied in one transaction.
 
-One statement per kind of node or edge, each over all the batch's rows (UNWIND), so a batch
-of a hundred events costs the same dozen round trips as a batch of one.
+One statement (cypher/openlineage/apply_batch.cypher) with one subquery per kind of node or
+edge, each over all the batch's rows (UNWIND): a batch of a hundred events costs the same one
+round trip as a batch of one. Rows go in key order, so concurrent batches take the locks of
+the nodes they share in the same order.
 """
 
 from __future__ import annotations
@@ -15,57 +17,42 @@ from app.openlineage.events import GraphChanges, NodeChange, node_id
 
 STAGE_ID = node_id("Stage", "DEVELOPMENT")
 
-# (statement, node kind) in dependency order: teams before what they own, jobs before runs, ...
-_NODE_STATEMENTS = (
-    ("openlineage.merge_teams", "Team"),
-    ("openlineage.merge_jobs", "Job"),
-    ("openlineage.merge_datasets", "Dataset"),
-    ("openlineage.merge_dataset_versions", "DatasetVersion"),
-    ("openlineage.merge_models", "Model"),
-)
-_EDGE_STATEMENTS = {
-    "USED_DATASET_VERSION": ("openlineage.link_used_dataset_versions", ("run_id", "namespace", "name", "version")),
-    "USED_MODEL_VERSION": ("openlineage.link_used_model_versions", ("run_id", "model_name", "version")),
-    "GENERATED_DATASET_VERSION": ("openlineage.link_generated_dataset_versions", ("run_id", "namespace", "name", "version")),
-    "GENERATED_MODEL_VERSION": ("openlineage.link_generated_model_versions", ("run_id", "model_name", "version")),
-    "PART_OF": ("openlineage.link_parent_runs", ("run_id", "parent_run_id")),
+# Parameter of apply_batch.cypher -> node kind, and edge kind -> (parameter, names of its ends).
+_NODE_PARAMS = {
+    "teams": "Team", "jobs": "Job", "datasets": "Dataset", "dataset_versions": "DatasetVersion",
+    "models": "Model", "evaluations": "Evaluation",
+}
+_EDGE_PARAMS = {
+    "USED_DATASET_VERSION": ("used_dataset_versions", ("run_id", "namespace", "name", "version")),
+    "USED_MODEL_VERSION": ("used_model_versions", ("run_id", "model_name", "version")),
+    "GENERATED_DATASET_VERSION": ("generated_dataset_versions", ("run_id", "namespace", "name", "version")),
+    "GENERATED_MODEL_VERSION": ("generated_model_versions", ("run_id", "model_name", "version")),
+    "PART_OF": ("parent_runs", ("run_id", "parent_run_id")),
 }
 
 
 async def apply(tx: Tx, changes: GraphChanges, principal: str) -> None:
-    """Write the changes; raises `Conflict` when they contradict what the graph holds."""
-    for statement, kind in _NODE_STATEMENTS:
-        rows = _rows(changes, kind)
-        if rows:
-            await tx.consume(statement, rows=rows, principal=principal)
-
-    rows = [{**row, "artifact_digest": change.extra.get("artifact_digest")}
-            for row, change in _rows_with_changes(changes, "ModelVersion")]
-    if rows:
-        refused = await tx.records("openlineage.merge_model_versions", rows=rows, principal=principal, stage_id=STAGE_ID)
-        if refused:
-            first = refused[0]
-            raise Conflict(
-                f"artifactDigest of model version {first['model_name']}@{first['version']} is immutable: recorded as "
-                f"{first['stored_digest']}, the event says {first['attempted']}. Register a new version instead.",
-                field="artifactDigest", recorded=first["stored_digest"], attempted=first["attempted"])
-
-    rows = [_run_row(row, change) for row, change in _rows_with_changes(changes, "Run")]
-    if rows:
-        moved = await tx.records("openlineage.merge_runs", rows=rows, principal=principal)
-        if moved:
-            first = moved[0]
-            raise Conflict(f"Run {first['run_id']} is recorded under job {first['job_namespace']}/{first['job_name']}; "
-                           "a run cannot move to another job.", field="job")
-
-    rows = _rows(changes, "Evaluation")
-    if rows:
-        await tx.consume("openlineage.merge_evaluations", rows=rows, principal=principal)
-
-    for kind, (statement, fields) in _EDGE_STATEMENTS.items():
-        edges = changes.edges.get(kind, {})
-        if edges:
-            await tx.consume(statement, rows=[{**dict(zip(fields, ends)), "at": _text(at)} for ends, at in edges.items()])
+    """Write the changes in one statement; raises `Conflict` when they contradict what the graph
+    holds (the caller's transaction is then rolled back, so nothing of the batch stays)."""
+    params: dict[str, Any] = {name: _rows(changes, kind) for name, kind in _NODE_PARAMS.items()}
+    params["model_versions"] = [{**row, "artifact_digest": change.extra.get("artifact_digest")}
+                                for row, change in _rows_with_changes(changes, "ModelVersion")]
+    params["runs"] = [_run_row(row, change) for row, change in _rows_with_changes(changes, "Run")]
+    for kind, (name, fields) in _EDGE_PARAMS.items():
+        params[name] = [{**dict(zip(fields, ends)), "at": _text(at)}
+                        for ends, at in sorted(changes.edges.get(kind, {}).items())]
+    record = await tx.single("openlineage.apply_batch", principal=principal, stage_id=STAGE_ID, **params)
+    refused, moved = (record["refused_digests"], record["moved_runs"]) if record else ([], [])
+    if refused:
+        first = refused[0]
+        raise Conflict(
+            f"artifactDigest of model version {first['model_name']}@{first['version']} is immutable: recorded as "
+            f"{first['stored_digest']}, the event says {first['attempted']}. Register a new version instead.",
+            field="artifactDigest", recorded=first["stored_digest"], attempted=first["attempted"])
+    if moved:
+        first = moved[0]
+        raise Conflict(f"Run {first['run_id']} is recorded under job {first['job_namespace']}/{first['job_name']}; "
+                       "a run cannot move to another job.", field="job")
 
 
 def _rows(changes: GraphChanges, kind: str) -> list[dict[str, Any]]:
@@ -73,7 +60,9 @@ def _rows(changes: GraphChanges, kind: str) -> list[dict[str, Any]]:
 
 
 def _rows_with_changes(changes: GraphChanges, kind: str) -> list[tuple[dict[str, Any], NodeChange]]:
-    return [(_node_row(kind, change), change) for change in changes.nodes.get(kind, {}).values()]
+    # In key order, so that concurrent batches lock shared nodes in the same order (no deadlocks).
+    of_kind = changes.nodes.get(kind, {})
+    return [(_node_row(kind, of_kind[key]), of_kind[key]) for key in sorted(of_kind)]
 
 
 def _node_row(kind: str, change: NodeChange) -> dict[str, Any]:
