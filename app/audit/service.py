@@ -1,10 +1,141 @@
-"""Audit use cases. (Skeleton: the chain is being built; see app/audit/chain.py.)"""
+"""Audit use cases: denied attempts, accepted lineage events, an entity's history, chain verification.
+
+Other services record their own changes with `tx.record_audit(AuditEntry(...))` inside their
+transaction; app/db.py chains them just before it commits (app/audit/chain.py).
+"""
 
 from __future__ import annotations
 
-from app.db import Database
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app import limits
+from app.audit import chain, repository
+from app.audit.entry import AuditEntry
+from app.catalog import validation as v
+from app.db import Database, Tx
+from app.errors import InvalidInput
+
+# Events read per round trip while verifying: bounded memory and short transactions at any length.
+VERIFY_PAGE = 2_000
+
+DENIED_TARGET_KIND = "Operation"
 
 
 async def record_denied(db: Database, actor: str, *, action: str, reason: str) -> None:
     """Append a denied attempt to the audit trail, in its own transaction (nothing else is written)."""
+
+    async def work(tx: Tx) -> None:
+        tx.record_audit(AuditEntry(actor=actor, action=action, target_kind=DENIED_TARGET_KIND, target_key=action,
+                                   after={"reason": reason}, outcome="denied"))
+
+    await db.write(work)
+
+
+async def record_lineage_events(tx: Tx, events: Iterable[tuple[str, dict | None]]) -> None:
+    """One audit event per accepted OpenLineage event — (principal, GraphChanges.summary) pairs —
+    in the ingesting transaction, after its changes (so the targets' ids can be looked up)."""
+    events = [(principal, summary) for principal, summary in events if summary is not None]
+    if not events:
+        return
+    keys = {(s["kind"], tuple(s["key"].values())): s["key"] for _, s in events}
+    ids = await repository.lineage_target_ids(
+        tx, run_ids=[key["run_id"] for (kind, _), key in keys.items() if kind == "Run"],
+        jobs=[key for (kind, _), key in keys.items() if kind == "Job"],
+        datasets=[key for (kind, _), key in keys.items() if kind == "Dataset"])
+    for principal, summary in events:
+        key_text = "/".join(summary["key"].values())
+        after = {name: value for name, value in summary.items() if name not in ("kind", "key")}
+        tx.record_audit(AuditEntry(actor=principal, action="lineageEvent", target_kind=summary["kind"],
+                                   target_key=key_text, target_id=ids.get((summary["kind"], key_text)),
+                                   after=after))
+
+
+# --- auditTrail --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TrailPage:
+    events: list[dict]
+    has_next_page: bool
+
+
+async def trail(db: Database, *, target_id: str | None, target_kind: str | None, target_key: str | None,
+                first: int, before_seq: int | None) -> TrailPage:
+    """One target's history, newest first: by its id, or by its kind and natural key text."""
+    v.in_range("first", first, 1, limits.MAX_PAGE_SIZE)
+    if (target_id is None) == (target_kind is None or target_key is None):
+        raise InvalidInput("Give either `id`, or both `kind` and `key`.", field="of")
+
+    async def work(tx: Tx) -> list[dict]:
+        return await repository.trail(tx, target_id=target_id, target_kind=target_kind, target_key=target_key,
+                                      before=before_seq, limit=first + 1)
+
+    events = await db.read(work)
+    return TrailPage(events=events[:first], has_next_page=len(events) > first)
+
+
+# --- verifyAudit --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    checked: int
+    first_broken_seq: int | None = None
+    reason: str | None = None
+
+
+async def verify(db: Database, *, from_seq: int = 1) -> Verification:
+    """Recompute the chain from `from_seq` up to the head as it is now, page by page (one read
+    transaction each), and report the first seq whose stored hash or link does not hold, or
+    that is missing."""
+    if from_seq < 1:
+        raise InvalidInput("fromSeq must be at least 1.", field="fromSeq")
+    head = await db.read(repository.head)
+    last = head["last_seq"] if head else 0
+    if from_seq > last:
+        return Verification(ok=True, checked=0)
+
+    # The anchor: the hash seq from_seq - 1 claims (genesis before seq 1); it is trusted, not checked.
+    prev_hash, expected = chain.GENESIS_HASH, from_seq
+    if from_seq > 1:
+        anchor = await db.read(repository.events_after, after=from_seq - 2, until=from_seq - 1, limit=1)
+        if not anchor:
+            return Verification(ok=False, checked=0, first_broken_seq=from_seq - 1,
+                                reason=f"event {from_seq - 1} (the one fromSeq links to) is missing")
+        prev_hash = anchor[0].get("hash")
+
+    checked = 0
+    while expected <= last:
+        page = await db.read(repository.events_after, after=expected - 1, until=last, limit=VERIFY_PAGE)
+        if not page:
+            break
+        for event in page:
+            problem = _problem(event, expected, prev_hash)
+            if problem is not None:
+                return Verification(ok=False, checked=checked, first_broken_seq=expected, reason=problem)
+            prev_hash, expected, checked = event["hash"], expected + 1, checked + 1
+    if expected <= last:
+        return Verification(ok=False, checked=checked, first_broken_seq=expected,
+                            reason=f"events {expected}..{last} are missing (the head says the chain ends at {last})")
+    return Verification(ok=True, checked=checked)
+
+
+def _problem(event: dict, expected: int, prev_hash: str) -> str | None:
+    """Why this stored event breaks the chain at `expected`, or None when it holds."""
+    if event.get("seq") != expected:
+        return f"event {expected} is missing"
+    if event.get("prev_hash") != prev_hash:
+        return f"its prev_hash does not match the hash of event {expected - 1}"
+    try:
+        recomputed = chain.event_hash(prev_hash, chain.hashed_view(event))
+    except (ValueError, TypeError) as exc:
+        return f"its content cannot be read as an audit event ({type(exc).__name__})"
+    if recomputed != event.get("hash"):
+        return "its stored hash does not match its content (the event was changed after it was written)"
     return None
+
+
+def decoded(text: str | None):
+    """A stored before/after summary as its JSON value."""
+    return None if text is None else json.loads(text)

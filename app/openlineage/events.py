@@ -151,6 +151,8 @@ class GraphChanges:
 
     nodes: dict[str, dict[tuple, NodeChange]] = field(default_factory=dict)
     edges: dict[str, dict[tuple, datetime]] = field(default_factory=dict)
+    # What the one event read was about, for its audit event (app/audit/service.py); not merged.
+    summary: dict[str, Any] | None = None
 
     def node(self, kind: str, at: datetime, facets: dict[str, dict] | None = None,
              extra: dict | None = None, **key: Any) -> None:
@@ -224,7 +226,21 @@ def read_event(document: Any) -> GraphChanges:
             _read_dataset(item, at, changes, f"inputs[{index}]")
         for index, item in enumerate(document.get("outputs") or []):
             _read_dataset(item, at, changes, f"outputs[{index}]")
+    changes.summary = _summary(document, at)
     return changes
+
+
+def _summary(event: dict, at: datetime) -> dict[str, Any]:
+    """The event's target (its run, else its job or dataset) and its shape, for the audit trail."""
+    if "run" in event:
+        target = {"kind": "Run", "key": {"run_id": _run_id(event["run"]["runId"], "run.runId")},
+                  "job": f"{event['job']['namespace']}/{event['job']['name']}"}
+    else:
+        kind = "Dataset" if "dataset" in event else "Job"
+        subject = event["dataset" if kind == "Dataset" else "job"]
+        target = {"kind": kind, "key": {"namespace": subject["namespace"], "name": subject["name"]}}
+    return {**target, "eventType": event.get("eventType"), "eventTime": at.isoformat(),
+            "inputs": len(event.get("inputs") or []), "outputs": len(event.get("outputs") or [])}
 
 
 def _event_time(text: str) -> datetime:

@@ -17,6 +17,7 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
+from app.audit.service import record_lineage_events
 from app.db import Database, Tx
 from app.errors import Conflict, DomainError, InvalidInput, Unavailable
 from app.openlineage import repository
@@ -108,6 +109,7 @@ async def _apply(tx: Tx, batch: list[_Pending]) -> None:
         if contradictions:
             raise Conflict("The event contradicts itself or an event sent with it: " + "; ".join(contradictions[:3]))
         await repository.apply(tx, changes, principal)
+    await record_lineage_events(tx, ((pending.principal, pending.changes.summary) for pending in batch))
 
 
 def _settle(batch: list[_Pending], error: BaseException | None) -> None:
