@@ -22,6 +22,13 @@ from app.web import create_app
 
 REPO = Path(__file__).resolve().parent.parent
 
+# The suite's admin: the service accepts it as the bootstrap token. The `client`, `gql` and
+# `live_service` fixtures (and the CLI, through LINEAGEGRAPH_TOKEN) call with it unless a test
+# sends another principal's token (`principal_headers`).
+ADMIN_TOKEN = "lg_test-suite-bootstrap-admin-token-0123456789"
+ADMIN_HEADERS = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+os.environ["LINEAGEGRAPH_TOKEN"] = ADMIN_TOKEN
+
 
 def _docker_engine_answers() -> bool:
     try:
@@ -74,13 +81,14 @@ def settings(neo4j_uri) -> Settings:
         NEO4J_USER=os.environ.get("NEO4J_USER", "neo4j"),
         NEO4J_PASSWORD=os.environ.get("NEO4J_PASSWORD", "password"),
         LINEAGEGRAPH_LOG_LEVEL="WARNING",
+        LINEAGEGRAPH_BOOTSTRAP_TOKEN=ADMIN_TOKEN,
     )
 
 
 @pytest.fixture(scope="session")
 def client(settings) -> Iterator[TestClient]:
     """The Starlette app with its lifespan run (migrations applied), shared by the session."""
-    with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
+    with TestClient(create_app(settings), raise_server_exceptions=False, headers=ADMIN_HEADERS) as test_client:
         yield test_client
 
 
@@ -156,13 +164,22 @@ def live_service(settings) -> Iterator[str]:
 
 
 @pytest.fixture
-def principal_headers():
+def principal_headers(client):
     """Headers that make a request come from a principal with these roles and teams:
-    `gql(query, headers=principal_headers("ana", roles=["approver"], teams=["risk"]))`.
-    (Without them, the test fixtures call as an admin.)"""
+    `gql(query, headers=principal_headers("ana", roles=["approver"], teams=["risk"]))`. The teams
+    are registered when missing and a real API token is issued (by the suite's admin)."""
 
     def headers(name: str, *, roles: list[str], teams: list[str] | None = None) -> dict[str, str]:
-        return {"X-Lineagegraph-Principal": name, "X-Lineagegraph-Roles": ",".join(roles),
-                "X-Lineagegraph-Teams": ",".join(teams or [])}
+        for team in teams or []:
+            client.post("/graphql", json={"query": "mutation($n: String!) { registerTeam(input: {name: $n}) "
+                                                   "{ __typename } }", "variables": {"n": team}})
+        answer = client.post("/graphql", json={
+            "query": """mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) {
+                __typename ... on IssuedApiToken { secret } ... on UserError { message } } }""",
+            "variables": {"input": {"principal": name, "roles": [r.upper() for r in roles], "teams": teams or []}},
+        }).json()
+        issued = answer["data"]["createApiToken"]
+        assert issued["__typename"] == "IssuedApiToken", issued
+        return {"Authorization": f"Bearer {issued['secret']}"}
 
     return headers

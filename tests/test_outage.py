@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from app.config import Settings
 from app.web import create_app
-from tests.conftest import local_test_server
+from tests.conftest import ADMIN_HEADERS, ADMIN_TOKEN, local_test_server
 
 STATUS_QUERY = {"query": "{ registry { schemaVersion } }"}
 
@@ -37,8 +37,10 @@ def _wait_for(predicate, timeout: float) -> float:
 
 
 def test_killed_neo4j_gives_503_and_unavailable_then_recovers(own_server):
-    settings = Settings(NEO4J_URI=own_server.uri, LINEAGEGRAPH_LOG_LEVEL="WARNING")
-    with TestClient(create_app(settings, configure_logs=False), raise_server_exceptions=False) as client:
+    settings = Settings(NEO4J_URI=own_server.uri, LINEAGEGRAPH_LOG_LEVEL="WARNING",
+                        LINEAGEGRAPH_BOOTSTRAP_TOKEN=ADMIN_TOKEN)
+    with TestClient(create_app(settings, configure_logs=False), raise_server_exceptions=False,
+                    headers=ADMIN_HEADERS) as client:
         assert client.get("/readyz").status_code == 200
         assert client.post("/graphql", json=STATUS_QUERY).json()["data"]["registry"]["schemaVersion"] > 0
 
@@ -61,8 +63,10 @@ def test_killed_neo4j_gives_503_and_unavailable_then_recovers(own_server):
 
 def test_service_started_while_neo4j_is_down_becomes_ready_when_it_comes_up(tmp_path):
     server = local_test_server(tmp_path / "neo4j")
-    settings = Settings(NEO4J_URI=server.uri, LINEAGEGRAPH_LOG_LEVEL="WARNING")
-    with TestClient(create_app(settings, configure_logs=False), raise_server_exceptions=False) as client:
+    settings = Settings(NEO4J_URI=server.uri, LINEAGEGRAPH_LOG_LEVEL="WARNING",
+                        LINEAGEGRAPH_BOOTSTRAP_TOKEN=ADMIN_TOKEN)
+    with TestClient(create_app(settings, configure_logs=False), raise_server_exceptions=False,
+                    headers=ADMIN_HEADERS) as client:
         response = client.get("/readyz")
         assert response.status_code == 503
         server.start(echo=lambda line: None)

@@ -27,6 +27,7 @@ from app.catalog.inputs import (
     run_io,
 )
 from app.catalog.types import Dataset, DatasetVersion, Deployment, Feature, Job, Model, ModelVersion, Run, Team, from_node
+from app.auth.permissions import Permission, requires
 from app.context import Info
 from app.user_errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, answer
 
@@ -90,7 +91,8 @@ async def _register(cls, use_case: Callable[[], Awaitable[service.Registered]]):
 
 @strawberry.type(description="Catalog changes: idempotent registrations on natural keys, and links between records.")
 class CatalogMutation:
-    @strawberry.mutation(description="Register a team, or update its description. Idempotent on the name.")
+    @strawberry.mutation(description="Register a team, or update its description. Idempotent on the name. Admins only: teams scope "
+                                     "every other write.", extensions=requires(Permission.MANAGE_ACCESS))
     async def register_team(
         self, info: Info,
         input: Annotated[RegisterTeamInput, strawberry.argument(description="The team to register.")],
@@ -98,7 +100,8 @@ class CatalogMutation:
         return await _register(Team, lambda: service.register_team(
             info.context.db, _actor(info), name=input.name, description=input.description))
 
-    @strawberry.mutation(description="Register a dataset by (namespace, name), or update the fields given.")
+    @strawberry.mutation(description="Register a dataset by (namespace, name), or update the fields given.",
+                         extensions=requires(Permission.REGISTER))
     async def register_dataset(
         self, info: Info,
         input: Annotated[RegisterDatasetInput, strawberry.argument(description="The dataset to register; fields left out stay as they are.")],
@@ -109,7 +112,8 @@ class CatalogMutation:
             privacy=enum_value(input.privacy),
             schema=None if input.schema is None else [service.SchemaField(f.name, f.type) for f in input.schema]))
 
-    @strawberry.mutation(description="Register an immutable dataset snapshot; a different digest for it is a CONFLICT.")
+    @strawberry.mutation(description="Register an immutable dataset snapshot; a different digest for it is a CONFLICT.",
+                         extensions=requires(Permission.REGISTER))
     async def register_dataset_version(
         self, info: Info,
         input: Annotated[RegisterDatasetVersionInput, strawberry.argument(description="The snapshot to register, of an existing dataset.")],
@@ -119,7 +123,8 @@ class CatalogMutation:
             digest=input.digest, row_count=input.row_count, created_at=input.created_at,
             description=input.description))
 
-    @strawberry.mutation(description="Register a feature definition and the datasets it is derived from.")
+    @strawberry.mutation(description="Register a feature definition and the datasets it is derived from.",
+                         extensions=requires(Permission.REGISTER))
     async def register_feature(
         self, info: Info,
         input: Annotated[RegisterFeatureInput, strawberry.argument(description="The feature to register; fields left out stay as they are.")],
@@ -130,7 +135,8 @@ class CatalogMutation:
             tags=input.tags, derived_from_datasets=refs(input.derived_from_datasets),
             derived_from_dataset_versions=refs(input.derived_from_dataset_versions)))
 
-    @strawberry.mutation(description="Register a pipeline or training job by (namespace, name).")
+    @strawberry.mutation(description="Register a pipeline or training job by (namespace, name).",
+                         extensions=requires(Permission.REGISTER))
     async def register_job(
         self, info: Info,
         input: Annotated[RegisterJobInput, strawberry.argument(description="The job to register; fields left out stay as they are.")],
@@ -139,7 +145,8 @@ class CatalogMutation:
             info.context.db, _actor(info), namespace=input.namespace, name=input.name, owner=input.owner,
             description=input.description, tags=input.tags))
 
-    @strawberry.mutation(description="Register a run of an existing job with what it used and produced.")
+    @strawberry.mutation(description="Register a run of an existing job with what it used and produced.",
+                         extensions=requires(Permission.REGISTER))
     async def register_run(
         self, info: Info,
         input: Annotated[RegisterRunInput, strawberry.argument(description="The run to register, of an existing job.")],
@@ -150,7 +157,8 @@ class CatalogMutation:
             ended_at=input.ended_at, code_repository=input.code_repository, code_commit=input.code_commit,
             parameters=parameters(input.parameters), io=run_io(input.inputs, input.outputs)))
 
-    @strawberry.mutation(description="Register a model by name, or update the fields given.")
+    @strawberry.mutation(description="Register a model by name, or update the fields given.",
+                         extensions=requires(Permission.REGISTER))
     async def register_model(
         self, info: Info,
         input: Annotated[RegisterModelInput, strawberry.argument(description="The model to register; fields left out stay as they are.")],
@@ -159,7 +167,8 @@ class CatalogMutation:
             info.context.db, _actor(info), name=input.name, owner=input.owner, description=input.description,
             risk_tier=enum_value(input.risk_tier), tags=input.tags))
 
-    @strawberry.mutation(description="Register a model version; a different artifact digest for it is a CONFLICT.")
+    @strawberry.mutation(description="Register a model version; a different artifact digest for it is a CONFLICT.",
+                         extensions=requires(Permission.REGISTER))
     async def register_model_version(
         self, info: Info,
         input: Annotated[RegisterModelVersionInput, strawberry.argument(description="The model version to register, of an existing model.")],
@@ -167,7 +176,8 @@ class CatalogMutation:
         return await _register(ModelVersion, lambda: service.register_model_version(
             info.context.db, _actor(info), input.to_service()))
 
-    @strawberry.mutation(description="Register a deployment and, with `serving`, what it serves from now on.")
+    @strawberry.mutation(description="Register a deployment and, with `serving`, what it serves from now on.",
+                         extensions=requires(Permission.DEPLOY))
     async def register_deployment(
         self, info: Info,
         input: Annotated[RegisterDeploymentInput, strawberry.argument(description="The deployment to register, and optionally what it serves.")],
@@ -177,7 +187,8 @@ class CatalogMutation:
             endpoint=input.endpoint, status=enum_value(input.status),
             serving=input.serving.ref() if input.serving else None))
 
-    @strawberry.mutation(description="Add what an existing run used and produced.")
+    @strawberry.mutation(description="Add what an existing run used and produced.",
+                         extensions=requires(Permission.REGISTER))
     async def record_run_lineage(
         self, info: Info,
         input: Annotated[RecordRunLineageInput, strawberry.argument(description="The existing run and the links to add.")],
@@ -189,7 +200,8 @@ class CatalogMutation:
 
         return await answer(work(), _registered(Run))
 
-    @strawberry.mutation(description="Record that a model version was fine-tuned or distilled from others.")
+    @strawberry.mutation(description="Record that a model version was fine-tuned or distilled from others.",
+                         extensions=requires(Permission.REGISTER))
     async def record_model_version_parents(
         self, info: Info,
         input: Annotated[RecordModelVersionParentsInput, strawberry.argument(description="The existing version and the parents to add.")],
@@ -201,7 +213,8 @@ class CatalogMutation:
 
         return await answer(work(), _registered(ModelVersion))
 
-    @strawberry.mutation(description="Register a training job's run, inputs and produced model version atomically.")
+    @strawberry.mutation(description="Register a training job's run, inputs and produced model version atomically.",
+                         extensions=requires(Permission.REGISTER))
     async def register_training_event(
         self, info: Info,
         input: Annotated[RegisterTrainingEventInput, strawberry.argument(description="The job, run, inputs and produced model version.")],

@@ -133,7 +133,7 @@ class Record:
         description="When it was first registered; for a dataset version, when the snapshot was taken.")
     updated_at: datetime = strawberry.field(description="When it last changed (its registration time if never).")
     created_by: str | None = strawberry.field(
-        description="The principal that registered it (the `X-Lineagegraph-Principal` header); null when unknown.")
+        description="The principal (token holder) that registered it; null when unknown.")
     updated_by: str | None = strawberry.field(description="The principal that last changed it; null when unknown.")
 
 

@@ -17,13 +17,21 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.context import principal_of
-from app.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from app.audit.service import record_denied
+from app.auth.permissions import Permission
+from app.errors import BadRequest, Forbidden, PayloadTooLarge, UnsupportedMediaType
 from app.openlineage.events import FACETS_SCHEMA_FILE, facets_schema, read_event
 
 LINEAGE_PATH = "/api/v1/lineage"
 
 
 async def post_lineage(request: Request) -> Response:
+    principal = principal_of(request)
+    if not principal.may(Permission.INGEST_LINEAGE):
+        message = (f"{principal.name} may not send lineage events: none of its roles grants "
+                   f"{Permission.INGEST_LINEAGE.value}.")
+        await record_denied(request.app.state.db, principal.name, action="lineageEvent", reason=message)
+        raise Forbidden(message)
     content_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if content_type != "application/json" and not content_type.endswith("+json"):
         raise UnsupportedMediaType(f"Send the event as application/json, not {content_type[:80]}.")
@@ -34,7 +42,7 @@ async def post_lineage(request: Request) -> Response:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadRequest(f"The body is not valid JSON: {exc}.") from None
     changes = read_event(document)
-    await request.app.state.lineage_ingest.submit(changes, principal_of(request).name)
+    await request.app.state.lineage_ingest.submit(changes, principal.name)
     return JSONResponse({"status": "committed"}, status_code=201)
 
 

@@ -15,12 +15,15 @@ from openlineage.client.facet_v2 import (
     schema_dataset,
     source_code_location_job,
 )
-from openlineage.client.transport.http import HttpCompression, HttpConfig, HttpTransport
+from openlineage.client.transport.http import ApiKeyTokenProvider, HttpCompression, HttpConfig, HttpTransport
 
 from app.openlineage.events import MODEL_VERSION_FACET
+from tests.conftest import ADMIN_TOKEN
 
 T0 = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
 PRODUCER = "https://github.com/lineagegraph/tests"
+# The client's standard api_key auth: `Authorization: Bearer <key>`.
+ADMIN_KEY = ApiKeyTokenProvider({"apiKey": ADMIN_TOKEN})
 FACET_SCHEMA = "https://lineagegraph.dev/spec/facets/1-0-0/LineagegraphFacets.json#/$defs/ModelVersionDatasetFacet"
 
 IMPACT = """query($of: ImpactStartInput!) {
@@ -68,7 +71,7 @@ def _emit_run(client: OpenLineageClient, job: str, inputs: list, outputs: list, 
 
 @pytest.fixture
 def lineage_client(live_service) -> OpenLineageClient:
-    return OpenLineageClient(transport=HttpTransport(HttpConfig(url=live_service)))
+    return OpenLineageClient(transport=HttpTransport(HttpConfig(url=live_service, auth=ADMIN_KEY)))
 
 
 def test_a_three_stage_pipeline_and_a_training_job_make_the_model_reachable_from_the_first_input(
@@ -116,7 +119,8 @@ def test_a_three_stage_pipeline_and_a_training_job_make_the_model_reachable_from
 
 
 def test_gzip_compressed_events_from_the_client_are_accepted(graph, live_service):
-    client = OpenLineageClient(transport=HttpTransport(HttpConfig(url=live_service, compression=HttpCompression.GZIP)))
+    client = OpenLineageClient(transport=HttpTransport(HttpConfig(url=live_service, auth=ADMIN_KEY,
+                                                                           compression=HttpCompression.GZIP)))
     run_id = _emit_run(client, "compressed.job", [], [OutputDataset(namespace="s3://out", name="x", facets=_version("1"))], T0)
     nodes = graph("admin.all_nodes")
     assert run_id in {row["props"].get("run_id") for row in nodes}

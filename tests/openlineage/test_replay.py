@@ -10,6 +10,7 @@ from datetime import timedelta
 import httpx
 
 from tests.catalog.fingerprint import graph_fingerprint
+from tests.conftest import ADMIN_HEADERS
 from tests.openlineage.story import T0, daily_pipeline, dataset_event
 
 FACTS = """{
@@ -34,7 +35,7 @@ def _send_in_order(client, events) -> None:
 
 
 def _send_concurrently(base_url: str, events: list[dict], senders: int = 8) -> None:
-    with httpx.Client(base_url=base_url, timeout=30) as http, ThreadPoolExecutor(senders) as pool:
+    with httpx.Client(base_url=base_url, timeout=30, headers=ADMIN_HEADERS) as http, ThreadPoolExecutor(senders) as pool:
         statuses = list(pool.map(lambda event: http.post("/api/v1/lineage", json=event).status_code, events))
     assert set(statuses) == {201}
 
@@ -99,7 +100,7 @@ def test_one_refused_event_does_not_fail_the_others_sharing_its_transaction(grap
     _send_concurrently(live_service, events)
     before = graph_fingerprint(graph)
 
-    with httpx.Client(base_url=live_service, timeout=30) as http, ThreadPoolExecutor(8) as pool:
+    with httpx.Client(base_url=live_service, timeout=30, headers=ADMIN_HEADERS) as http, ThreadPoolExecutor(8) as pool:
         statuses = list(pool.map(lambda event: http.post("/api/v1/lineage", json=event).status_code,
                                  [*events, digest_change, *events]))
     assert statuses.count(409) == 1 and statuses.count(201) == 2 * len(events)

@@ -1,0 +1,57 @@
+"""Authentication at the HTTP edge: every API request is a principal before any resolver runs.
+
+`Authorization: Bearer <token>` names an issued token (or the bootstrap admin token). Without
+a header, a request reads as the `anonymous` viewer when anonymous reads are on, and gets 401
+otherwise; a bad, revoked or expired token is always 401. /healthz, /readyz and the GraphiQL page
+need no token (the page itself holds no data; its queries do).
+"""
+
+from __future__ import annotations
+
+from starlette.responses import JSONResponse
+
+from app.auth.service import ANONYMOUS, authenticate, hash_token
+from app.config import Settings
+from app.errors import DomainError
+
+_PROTECTED = ("/graphql", "/api/")
+
+
+class Authenticate:
+    def __init__(self, app, settings: Settings):
+        self.app = app
+        self.anonymous_reads = settings.anonymous_reads
+        token = settings.bootstrap_token
+        self.bootstrap_hash = hash_token(token.get_secret_value()) if token is not None else None
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith(_PROTECTED):
+            return await self.app(scope, receive, send)
+        headers = {name: value for name, value in scope.get("headers", [])}
+        authorization = headers.get(b"authorization", b"").decode("latin-1").strip()
+        if not authorization:
+            if self.anonymous_reads:
+                principal = ANONYMOUS
+            elif scope["method"] == "GET" and b"text/html" in headers.get(b"accept", b""):
+                principal = ANONYMOUS  # the GraphiQL page; its requests carry their own header
+            else:
+                return await _refuse(send, "This API needs a token: send `Authorization: Bearer <token>`.")
+        else:
+            scheme, _, secret = authorization.partition(" ")
+            if scheme.lower() != "bearer" or not secret.strip():
+                return await _refuse(send, "Send the token as `Authorization: Bearer <token>`.")
+            try:
+                principal = await authenticate(scope["app"].state.db, secret.strip(), bootstrap_hash=self.bootstrap_hash)
+            except DomainError as exc:  # the graph is unreachable: not the caller's fault
+                return await JSONResponse({"errors": [{"message": exc.message, "extensions": exc.extensions()}]},
+                                          status_code=exc.http_status)(scope, receive, send)
+            if principal is None:
+                return await _refuse(send, "The token is unknown, revoked or expired.")
+        scope.setdefault("state", {})["principal"] = principal
+        return await self.app(scope, receive, send)
+
+
+async def _refuse(send, message: str) -> None:
+    response = JSONResponse({"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
+                            status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    await response({"type": "http"}, None, send)
