@@ -16,6 +16,13 @@ def default_cypher_dir() -> Path:
     return checkout if checkout.is_dir() else _PACKAGE_DIR / "_cypher"
 
 
+def default_policy_file() -> Path:
+    """The promotion policy shipped with the code: `policies/` beside the package in a checkout,
+    inside it in a wheel (as `cypher/` is)."""
+    checkout = _PACKAGE_DIR.parent / "policies" / "promotion.yaml"
+    return checkout if checkout.is_file() else _PACKAGE_DIR / "_policies" / "promotion.yaml"
+
+
 def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "lineagegraph"
 
@@ -48,6 +55,8 @@ class Settings(BaseSettings):
     tx_retry_time: float = Field(default=3.0, ge=0, alias="LINEAGEGRAPH_TX_RETRY_TIME")
     connect_timeout: float = Field(default=3.0, gt=0, alias="LINEAGEGRAPH_CONNECT_TIMEOUT")
     cypher_dir: Path = Field(default_factory=default_cypher_dir, alias="LINEAGEGRAPH_CYPHER_DIR")
+    # The promotion policy (README "Promotion and policies"), read and validated at start-up.
+    policy_file: Path = Field(default_factory=default_policy_file, alias="LINEAGEGRAPH_POLICY_FILE")
 
     # --- The local Neo4j that `serve` starts when NEO4J_URI is unset ---
     neo4j_version: str = Field(default="5.26.30", alias="LINEAGEGRAPH_NEO4J_VERSION")

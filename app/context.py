@@ -13,6 +13,7 @@ from app.auth.permissions import Principal, Role
 from app.catalog.loaders import CatalogLoaders
 from app.config import Settings
 from app.db import Database
+from app.governance.policy import Policies
 
 # Until token authentication lands, the caller names itself with these headers (or is an
 # anonymous admin). TEMPORARY: replaced by app/auth (bearer tokens) in the same change set.
@@ -42,6 +43,7 @@ class Context:
     db: Database
     settings: Settings
     principal: Principal
+    policies: Policies  # the promotion policy, loaded at start-up (app/governance/policy.py)
     # DataLoaders are created per request so a cached answer never leaks between callers.
     loaders: CatalogLoaders = field(init=False)
 

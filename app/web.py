@@ -24,6 +24,7 @@ from app.config import Settings
 from app.context import Context, principal_of
 from app.db import Database, Tx
 from app.errors import DomainError, Unavailable
+from app.governance.policy import load_policies
 from app.graphql_errors import present_errors
 from app.logs import configure_logging
 from app.migrations import latest_version, migrate
@@ -68,6 +69,7 @@ class RegistryGraphQL(GraphQL):
             db=state.db,
             settings=state.settings,
             principal=principal_of(request),
+            policies=state.policies,
         )
 
 
@@ -265,6 +267,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         configure_logging(settings.log_level)
     queries = load_queries(settings.cypher_dir)
     latest_version(queries)  # checks the migration numbering too
+    policies = load_policies(settings.policy_file)  # a bad policy file stops start-up here, named
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -311,4 +314,5 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.policies = policies
     return app

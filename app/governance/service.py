@@ -8,15 +8,178 @@ the verdict and the change can slip past the gate.
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from app.audit.entry import AuditEntry
-from app.auth.permissions import SYSTEM
-from app.catalog.kinds import Kinds
-from app.catalog.service import ModelVersionRef, _model_version_ref, _not_found
+from app.auth.permissions import SYSTEM, Principal
 from app.catalog import validation as v
+from app.catalog.kinds import Kinds
+from app.catalog.service import Actor, ModelVersionRef, _model_version_ref, _not_found
 from app.db import Database, Tx
+from app.errors import Forbidden, InvalidInput
 from app.governance import repository
+from app.governance.gate import GateFacts, Verdict, evaluate
+from app.governance.policy import CHECK_KINDS, Policies
+
+
+CHECK_STATUSES = ("PASSED", "FAILED", "WAIVED")
+
+
+@dataclass(frozen=True)
+class CheckRecorded:
+    check: dict
+    changed: bool
+
+
+@dataclass(frozen=True)
+class ApprovalRecorded:
+    approval: dict
+    created: bool
+
+
+@dataclass(frozen=True)
+class GateReport:
+    """A verdict and the checks and approvals it was reached on."""
+
+    verdict: Verdict
+    facts: GateFacts
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A promotion's answer: the verdict and, when allowed, the version as it now stands."""
+
+    report: GateReport
+    node: dict | None = None
+    changed: bool = False
+
+
+async def record_check(db: Database, principal: Principal, model_version: ModelVersionRef, *, kind: str,
+                       status: str, evidence_uri: str | None = None, note: str | None = None) -> CheckRecorded:
+    """Record the outcome of one check of a version. One check per (version, kind): re-recording
+    the same outcome changes nothing, a new outcome replaces the old (the audit trail keeps it)."""
+    ref = _model_version_ref(model_version, "modelVersion")
+    kind = v.one_of("kind", kind, CHECK_KINDS)
+    status = v.one_of("status", status, CHECK_STATUSES)
+    note = v.description("note", note)
+    if status == "WAIVED" and not (note or "").strip():
+        raise InvalidInput("A WAIVED check needs a note saying why it is waived.", field="note")
+    actor = Actor.of(principal.name)
+    params = {**ref, "id": _derived_id("check", version_key(ref), kind), "kind": kind, "status": status,
+              "evidence_uri": None if evidence_uri is None else v.uri("evidenceUri", evidence_uri), "note": note,
+              **actor.stamp()}
+
+    async def work(tx: Tx) -> CheckRecorded:
+        record = await repository.record_check(tx, **params)
+        if record is None:
+            raise _not_found(Kinds.MODEL_VERSION.value, ref)
+        if record["changed"]:
+            tx.record_audit(AuditEntry(actor=principal.name, action="recordCheck", target_kind="ModelVersion",
+                                       target_key=version_key(ref), target_id=record["model_version_id"],
+                                       before=_check_summary(kind, record["before"]),
+                                       after=_check_summary(kind, record["check"])))
+        return CheckRecorded(check=record["check"], changed=record["changed"])
+
+    return await db.write(work)
+
+
+async def approve(db: Database, policies: Policies, principal: Principal, model_version: ModelVersionRef, *,
+                  stage: str, note: str | None = None) -> ApprovalRecorded:
+    """Approve a version for a target stage. Never by its author (its creator or its producing run's);
+    approving again changes nothing. The approver's roles are recorded: the policy counts those."""
+    ref = _model_version_ref(model_version, "modelVersion")
+    stage = _target_stage(policies, stage)
+    actor = Actor.of(principal.name)
+    roles = sorted(role.value for role in principal.roles)
+    params = {**ref, "id": _derived_id("approval", version_key(ref), stage, principal.name), "stage": stage,
+              "roles": roles, "note": v.description("note", note), **actor.stamp()}
+
+    async def work(tx: Tx) -> ApprovalRecorded:
+        authors = await repository.version_authors(tx, **ref)
+        if authors is None:
+            raise _not_found(Kinds.MODEL_VERSION.value, ref)
+        if principal.name in authors["authors"]:
+            raise Forbidden(f"{principal.name} authored {version_key(ref)} (created it or the run that produced it) "
+                            "and cannot approve it: approvals must come from someone else.")
+        record = await repository.record_approval(tx, **params)
+        if record["created"]:
+            tx.record_audit(AuditEntry(actor=principal.name, action="approveModelVersion", target_kind="ModelVersion",
+                                       target_key=version_key(ref), target_id=record["model_version_id"],
+                                       after={"approvedFor": stage, "roles": roles}))
+        return ApprovalRecorded(approval=record["approval"], created=record["created"])
+
+    return await db.write(work)
+
+
+async def gate_status(db: Database, policies: Policies, model_version: ModelVersionRef, stage: str) -> GateReport:
+    """What a promotion of the version to `stage` would answer now, without promoting."""
+    ref = _model_version_ref(model_version, "modelVersion")
+    stage = _target_stage(policies, stage)
+
+    async def work(tx: Tx) -> GateReport:
+        return await _gate(tx, policies, ref, stage)
+
+    return await db.read(work)
+
+
+async def promote(db: Database, policies: Policies, principal: Principal, model_version: ModelVersionRef,
+                  stage: str) -> Promotion:
+    """Move a version to `stage` when the policy allows it; otherwise change nothing and say everything
+    that is missing. The gate reads and the stage change happen in one write transaction."""
+    ref = _model_version_ref(model_version, "modelVersion")
+    stage = _target_stage(policies, stage)
+    actor = Actor.of(principal.name)
+
+    async def work(tx: Tx) -> Promotion:
+        report = await _gate(tx, policies, ref, stage)
+        if not report.verdict.allowed:
+            return Promotion(report)
+        record = await _change_stage(tx, ref, stage, actor.now, principal.name, action="promote")
+        return Promotion(report, node=record["node"], changed=record["changed"])
+
+    return await db.write(work)
+
+
+async def _gate(tx: Tx, policies: Policies, ref: dict, stage: str) -> GateReport:
+    record = await repository.gate_facts(tx, **ref, stage=stage)
+    if record is None:
+        raise _not_found(Kinds.MODEL_VERSION.value, ref)
+    facts = _facts(record)
+    return GateReport(verdict=evaluate(policies, facts, stage), facts=facts)
+
+
+def _facts(record: dict) -> GateFacts:
+    node = record["version"]
+    return GateFacts(
+        model_name=node["model_name"], version=node["version"], stage=node.get("stage") or "DEVELOPMENT",
+        quarantined=bool(node.get("quarantined")), risk_tier=record["risk_tier"],
+        authors=frozenset(record["authors"]),
+        checks={check["kind"]: check for check in record["checks"]},
+        approvals=sorted(record["approvals"], key=lambda a: a["approver"]),
+        evaluations=record["evaluations"],
+        datasets=sorted(record["datasets"], key=lambda d: (d["namespace"], d["name"])),
+        quarantined_upstream=sorted(set(record["quarantined"])),
+    )
+
+
+def _target_stage(policies: Policies, stage: str) -> str:
+    stage = v.one_of("stage", stage, v.STAGES)
+    if stage == "QUARANTINED":
+        raise InvalidInput("QUARANTINED is set by incident response (quarantine), not by a promotion.", field="stage")
+    return stage
+
+
+def _derived_id(*parts: str) -> str:
+    """A stable id from a natural key: concurrent writers of the same record meet on the id constraint."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "https://lineagegraph.dev/governance/" + "/".join(parts)))
+
+
+def _check_summary(kind: str, check: dict | None) -> dict | None:
+    if check is None:
+        return None
+    return {"check": kind, "status": check["status"], "evidenceUri": check.get("evidence_uri")}
 
 
 def version_key(ref: dict) -> str:

@@ -1,15 +1,355 @@
-"""GraphQL of governance: policies, gateStatus, checks, approvals, promote. (Skeleton: being built.)"""
+"""GraphQL of governance: the policy, gate status, checks, approvals and promotion. Resolvers are thin:
+they hand plain values to app/governance/service.py and present its answer."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+
 import strawberry
+
+from app.auth.permissions import Permission, requires
+from app.catalog.inputs import ModelVersionRefInput, enum_value
+from app.catalog.types import ModelVersion, RiskTier, Stage, from_node
+from app.context import Info
+from app.governance import service
+from app.governance.gate import Unmet
+from app.governance.policy import Policies, StagePolicy, TierRequirements
+from app.user_errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, answer
+
+
+@strawberry.enum(description="What a check recorded against a model version examined.")
+class CheckKind(Enum):
+    BIAS_ASSESSMENT = strawberry.enum_value("bias_assessment", description="Fairness across protected groups.")
+    SAFETY_REVIEW = strawberry.enum_value("safety_review", description="Harmful or unsafe behaviour.")
+    LICENSE_COMPLIANCE = strawberry.enum_value(
+        "license_compliance", description="The licences of the model and its data allow the intended use.")
+    EVALUATION = strawberry.enum_value("evaluation", description="Quality measured on held-out data.")
+    PRIVACY_REVIEW = strawberry.enum_value(
+        "privacy_review", description="Personal data in its lineage is handled lawfully; required by PII upstream.")
+    SECURITY_REVIEW = strawberry.enum_value("security_review", description="Attack surface, secrets, supply chain.")
+    EXPLAINABILITY_REVIEW = strawberry.enum_value(
+        "explainability_review", description="Its decisions can be explained to those they affect.")
+
+
+@strawberry.enum(description="The outcome of a check.")
+class CheckStatus(Enum):
+    PASSED = strawberry.enum_value("PASSED", description="Passed: meets a requirement for this check.")
+    FAILED = strawberry.enum_value("FAILED", description="Failed: blocks every promotion requiring this check.")
+    WAIVED = strawberry.enum_value(
+        "WAIVED", description="Deliberately not done, with a reason in the note; meets a requirement only where "
+                              "the policy lists the check as waivable.")
+
+
+@strawberry.enum(description="The kind of a promotion requirement (app/governance/gate.py Requirement).")
+class RequirementKind(Enum):
+    TRANSITION = strawberry.enum_value(
+        "TRANSITION", description="The target stage cannot be entered from the version's current stage.")
+    QUARANTINED = strawberry.enum_value("QUARANTINED", description="The version itself is quarantined.")
+    NAMING = strawberry.enum_value("NAMING", description="The model name or version breaks the stage's naming convention.")
+    CHECK = strawberry.enum_value(
+        "CHECK", description="A required check is missing, failed, or waived where no waiver is accepted.")
+    METRIC = strawberry.enum_value("METRIC", description="An evaluation metric is missing or outside its threshold.")
+    APPROVALS = strawberry.enum_value(
+        "APPROVALS", description="Fewer distinct qualified approvers (never the author) than required.")
+    LICENSE = strawberry.enum_value(
+        "LICENSE", description="An upstream dataset, at any depth, has a licence the stage does not allow.")
+    PRIVACY_REVIEW = strawberry.enum_value(
+        "PRIVACY_REVIEW", description="Upstream data of a privacy class such as PII needs a passed privacy review.")
+    UPSTREAM_QUARANTINED = strawberry.enum_value("UPSTREAM_QUARANTINED", description="Something upstream is quarantined.")
+
+
+# --- policies --------------------------------------------------------------------------------------
+
+
+@strawberry.type(description="A bound on an evaluation metric: every recorded value must meet it.")
+class MetricThreshold:
+    metric: str = strawberry.field(description="The metric's name, e.g. `auc`.")
+    min: float | None = strawberry.field(description="The lowest value allowed; null when unbounded below.")
+    max: float | None = strawberry.field(description="The highest value allowed; null when unbounded above.")
+
+
+@strawberry.type(description="What a model of one risk tier needs to enter a stage.")
+class TierPolicy:
+    risk_tier: RiskTier = strawberry.field(description="The model's risk tier these requirements apply to.")
+    checks: list[CheckKind] = strawberry.field(description="Checks that must be recorded with status PASSED.")
+    waivable: list[CheckKind] = strawberry.field(description="Checks for which a WAIVED outcome counts as met.")
+    metrics: list[MetricThreshold] = strawberry.field(description="Thresholds on evaluation metrics.")
+    approvals: int = strawberry.field(description="How many distinct people must approve (never the author).")
+    approver_roles: list[str] = strawberry.field(
+        description="The roles an approver must hold one of (role names: `approver`, `product_owner` …).")
+
+
+@strawberry.type(description="Everything required to enter one stage, as the policy file says.")
+class StagePolicyView:
+    stage: Stage = strawberry.field(description="The target stage.")
+    allowed_from: list[Stage] = strawberry.field(description="The stages a version may be promoted from.")
+    model_name_pattern: str | None = strawberry.field(
+        description="A regular expression the model name must match in full; null when any name will do.")
+    version_pattern: str | None = strawberry.field(
+        description="A regular expression the version must match in full; null when any version will do.")
+    allowed_licenses: list[str] | None = strawberry.field(
+        description="Licences allowed on upstream datasets at any depth; null when any licence is allowed.")
+    privacy_review_for: list[str] = strawberry.field(
+        description="Privacy classes upstream that require a passed privacy_review check, e.g. `PII`.")
+    block_quarantined: bool = strawberry.field(description="Whether anything quarantined upstream blocks the promotion.")
+    tiers: list[TierPolicy] = strawberry.field(
+        description="Requirements per risk tier; a tier not listed needs nothing more.")
+
+
+@strawberry.type(description="The promotion policy in force: the policy file the service started with.")
+class PolicySet:
+    source: str = strawberry.field(description="The policy file it was read from.")
+    unrated_tier: RiskTier = strawberry.field(description="The risk tier a model without one is gated as.")
+    stages: list[StagePolicyView] = strawberry.field(description="The rules per target stage.")
+
+
+def _tier_view(tier: str, rules: TierRequirements) -> TierPolicy:
+    return TierPolicy(
+        risk_tier=RiskTier(tier), checks=[CheckKind(k) for k in rules.checks],
+        waivable=[CheckKind(k) for k in rules.waivable],
+        metrics=[MetricThreshold(metric=m.metric, min=m.min, max=m.max) for m in rules.metrics],
+        approvals=rules.approvals.count, approver_roles=list(rules.approvals.roles))
+
+
+def _stage_view(stage: str, rules: StagePolicy) -> StagePolicyView:
+    return StagePolicyView(
+        stage=Stage(stage), allowed_from=[Stage(s) for s in rules.allowed_from],
+        model_name_pattern=rules.naming.model, version_pattern=rules.naming.version,
+        allowed_licenses=rules.lineage.allowed_licenses, privacy_review_for=list(rules.lineage.privacy_review_for),
+        block_quarantined=rules.lineage.block_quarantined,
+        tiers=[_tier_view(tier, requirements) for tier, requirements in rules.tiers.items()])
+
+
+def _policy_view(policies: Policies) -> PolicySet:
+    return PolicySet(source=policies.source, unrated_tier=RiskTier(policies.unrated_tier),
+                     stages=[_stage_view(stage, rules) for stage, rules in policies.stages.items()])
+
+
+# --- checks, approvals, gate -----------------------------------------------------------------------
+
+
+@strawberry.type(description="The outcome of one check of a model version, as last recorded.")
+class RecordedCheck:
+    kind: CheckKind = strawberry.field(description="What was checked.")
+    status: CheckStatus = strawberry.field(description="Its outcome.")
+    evidence_uri: str | None = strawberry.field(description="Where the evidence is (report, ticket); null when none was given.")
+    note: str | None = strawberry.field(description="Free text; the reason, for a waiver.")
+    recorded_by: str = strawberry.field(description="The principal that recorded this outcome.")
+    recorded_at: datetime = strawberry.field(description="When this outcome was recorded.")
+
+
+@strawberry.type(description="One person's approval of a model version for a target stage.")
+class RecordedApproval:
+    approver: str = strawberry.field(description="The principal that approved.")
+    roles: list[str] = strawberry.field(description="The roles they held when approving (the policy counts these).")
+    stage: Stage = strawberry.field(description="The stage it approves the version for.")
+    note: str | None = strawberry.field(description="Free text given with the approval.")
+    approved_at: datetime = strawberry.field(description="When it was given.")
+
+
+@strawberry.type(description="One requirement of the policy that the version does not meet, and what would meet it.")
+class UnmetRequirement:
+    kind: RequirementKind = strawberry.field(description="Which kind of requirement.")
+    message: str = strawberry.field(description="What is missing and how to meet it, for a person to read.")
+    dataset: str | None = strawberry.field(
+        description="The upstream dataset at fault (`namespace/name`), or the dataset version a metric was measured on.")
+    license: str | None = strawberry.field(description="That dataset's licence; null when it has none recorded.")
+    privacy_class: str | None = strawberry.field(description="That dataset's privacy class, for a privacy review.")
+    check: CheckKind | None = strawberry.field(description="The check required.")
+    status: CheckStatus | None = strawberry.field(description="That check's recorded status; null when none is recorded.")
+    metric: str | None = strawberry.field(description="The metric with a threshold.")
+    min: float | None = strawberry.field(description="The metric's lowest allowed value.")
+    max: float | None = strawberry.field(description="The metric's highest allowed value.")
+    value: float | None = strawberry.field(description="The recorded value outside the threshold.")
+    have: int | None = strawberry.field(description="Qualified approvals recorded.")
+    need: int | None = strawberry.field(description="Approvals required.")
+    field: str | None = strawberry.field(description="For naming: `model` or `version`.")
+    pattern: str | None = strawberry.field(description="For naming: the regular expression it must match.")
+    node: str | None = strawberry.field(
+        description="For quarantine: the quarantined upstream record, as `Kind key` (`DatasetVersion s3://raw/t@1`).")
+
+
+@strawberry.type(description="The verdict of the promotion gate, and what it was reached on.")
+class GateStatus:
+    allowed: bool = strawberry.field(description="True when a promotion to the stage would be accepted now.")
+    stage: Stage = strawberry.field(description="The target stage evaluated.")
+    current_stage: Stage = strawberry.field(description="The stage the version is in.")
+    risk_tier: RiskTier = strawberry.field(description="The risk tier the policy was applied for.")
+    unmet: list[UnmetRequirement] = strawberry.field(description="Every requirement not met; empty when allowed.")
+    checks: list[RecordedCheck] = strawberry.field(description="The checks recorded against the version.")
+    approvals: list[RecordedApproval] = strawberry.field(description="The approvals recorded for the target stage.")
+
+
+def _unmet_view(unmet: Unmet) -> UnmetRequirement:
+    return UnmetRequirement(
+        kind=RequirementKind(unmet.kind.value), message=unmet.message, dataset=unmet.dataset, license=unmet.license,
+        privacy_class=unmet.privacy_class, check=CheckKind(unmet.check) if unmet.check else None,
+        status=CheckStatus(unmet.status) if unmet.status else None, metric=unmet.metric, min=unmet.min,
+        max=unmet.max, value=unmet.value, have=unmet.have, need=unmet.need, field=unmet.field,
+        pattern=unmet.pattern, node=unmet.node)
+
+
+def _check_view(check: dict) -> RecordedCheck:
+    return RecordedCheck(kind=CheckKind(check["kind"]), status=CheckStatus(check["status"]),
+                         evidence_uri=check.get("evidence_uri"), note=check.get("note"),
+                         recorded_by=check["recorded_by"], recorded_at=_native(check["recorded_at"]))
+
+
+def _approval_view(approval: dict) -> RecordedApproval:
+    return RecordedApproval(approver=approval["approver"], roles=list(approval.get("roles") or []),
+                            stage=Stage(approval["stage"]), note=approval.get("note"),
+                            approved_at=_native(approval["approved_at"]))
+
+
+def _gate_view(report: service.GateReport) -> GateStatus:
+    verdict, facts = report.verdict, report.facts
+    approvals = [{**a, "stage": verdict.stage} for a in facts.approvals]
+    return GateStatus(allowed=verdict.allowed, stage=Stage(verdict.stage), current_stage=Stage(verdict.current_stage),
+                      risk_tier=RiskTier(verdict.risk_tier), unmet=[_unmet_view(u) for u in verdict.unmet],
+                      checks=[_check_view(c) for c in sorted(facts.checks.values(), key=lambda c: c["kind"])],
+                      approvals=[_approval_view(a) for a in approvals])
+
+
+def _native(value):
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+# --- mutation answers ------------------------------------------------------------------------------
+
+
+@strawberry.type(description="A check outcome as recorded.")
+class CheckRecorded:
+    check: RecordedCheck = strawberry.field(description="The check as stored after this call.")
+    changed: bool = strawberry.field(description="False when the same outcome was already recorded.")
+
+
+@strawberry.type(description="An approval as recorded.")
+class ApprovalRecorded:
+    approval: RecordedApproval = strawberry.field(description="The approval as stored (the first one, when repeated).")
+    created: bool = strawberry.field(description="False when this person had already approved the version for the stage.")
+
+
+@strawberry.type(description="The version is now in the target stage.")
+class Promoted:
+    model_version: ModelVersion = strawberry.field(description="The version as stored after this call.")
+    changed: bool = strawberry.field(description="False when it was already in the stage (the gate still applied).")
+    gate: GateStatus = strawberry.field(description="The gate's verdict it passed, with the checks and approvals.")
+
+
+@strawberry.type(description="The policy refuses the promotion; nothing was written. Every unmet requirement is listed.")
+class PromotionRefused:
+    code: str = strawberry.field(description="Always `PROMOTION_REFUSED`.")
+    message: str = strawberry.field(description="A summary for a person to read.")
+    unmet: list[UnmetRequirement] = strawberry.field(description="Every requirement not met, all at once.")
+    gate: GateStatus = strawberry.field(description="The full verdict, with the checks and approvals it saw.")
+
+
+_ERRORS = InvalidInputError | NotFoundError | ConflictError | ForbiddenError
+RecordCheckResult = Annotated[CheckRecorded | _ERRORS, strawberry.union(
+    "RecordCheckResult", description="What `recordCheck` answers: the check as recorded, or the error that stopped "
+                                     "it (then nothing was written).")]
+ApproveModelVersionResult = Annotated[ApprovalRecorded | _ERRORS, strawberry.union(
+    "ApproveModelVersionResult", description="What `approveModelVersion` answers: the approval, or the error that "
+                                             "stopped it (self-approval is a ForbiddenError; nothing was written).")]
+PromoteModelVersionResult = Annotated[Promoted | PromotionRefused | _ERRORS, strawberry.union(
+    "PromoteModelVersionResult", description="What `promoteModelVersion` answers: `Promoted`, `PromotionRefused` "
+                                             "listing every unmet requirement, or an error (then nothing was written).")]
+
+
+def _promotion_view(promotion: service.Promotion) -> Promoted | PromotionRefused:
+    gate = _gate_view(promotion.report)
+    if not gate.allowed:
+        return PromotionRefused(code="PROMOTION_REFUSED", unmet=gate.unmet, gate=gate,
+                                message=f"Promotion to {gate.stage.value} refused: {len(gate.unmet)} requirement(s) "
+                                        "unmet; nothing was changed.")
+    return Promoted(model_version=from_node(ModelVersion, promotion.node), changed=promotion.changed, gate=gate)
+
+
+# --- inputs ----------------------------------------------------------------------------------------
+
+
+@strawberry.input(description="The outcome of one check of a model version.")
+class RecordCheckInput:
+    model_version: ModelVersionRefInput = strawberry.field(description="The existing model version checked.")
+    kind: CheckKind = strawberry.field(description="What was checked; one outcome per (version, kind) is kept.")
+    status: CheckStatus = strawberry.field(description="The outcome; WAIVED needs a note.")
+    evidence_uri: str | None = strawberry.field(
+        default=None, description="Where the evidence is: an absolute URI (report, ticket), at most 2,000 characters.")
+    note: str | None = strawberry.field(default=None, description="Free text, at most 10,000 characters.")
+
+
+@strawberry.input(description="An approval of a model version for a target stage.")
+class ApproveModelVersionInput:
+    model_version: ModelVersionRefInput = strawberry.field(description="The existing model version approved.")
+    stage: Stage = strawberry.field(description="The stage it is approved for.")
+    note: str | None = strawberry.field(default=None, description="Free text, at most 10,000 characters.")
+
+
+@strawberry.input(description="A promotion of a model version to another stage.")
+class PromoteModelVersionInput:
+    model_version: ModelVersionRefInput = strawberry.field(description="The existing model version to promote.")
+    stage: Stage = strawberry.field(description="The target stage (not QUARANTINED: incident response sets that).")
+
+
+# --- root fields -----------------------------------------------------------------------------------
 
 
 @strawberry.type
 class GovernanceQuery:
-    pass
+    @strawberry.field(description="The promotion policy in force, per target stage and risk tier.",
+                      extensions=requires(Permission.READ))
+    def policies(self, info: Info) -> PolicySet:
+        return _policy_view(info.context.policies)
+
+    @strawberry.field(description="What promoting the version to `stage` would answer now, without promoting.",
+                      extensions=requires(Permission.READ))
+    async def gate_status(
+        self, info: Info,
+        model_version: Annotated[ModelVersionRefInput, strawberry.argument(description="The existing model version.")],
+        stage: Annotated[Stage, strawberry.argument(description="The target stage.")],
+    ) -> GateStatus:
+        report = await service.gate_status(info.context.db, info.context.policies, model_version.ref(),
+                                           enum_value(stage))
+        return _gate_view(report)
 
 
 @strawberry.type
 class GovernanceMutation:
-    pass
+    @strawberry.mutation(description="Record the outcome of a check of a model version. Idempotent per (version, kind): "
+                                     "the same outcome again changes nothing, a new one replaces it (the audit "
+                                     "trail keeps the old).", extensions=requires(Permission.RECORD_CHECK))
+    async def record_check(
+        self, info: Info,
+        input: Annotated[RecordCheckInput, strawberry.argument(description="The check and its outcome.")],
+    ) -> RecordCheckResult:
+        ctx = info.context
+        return await answer(
+            service.record_check(ctx.db, ctx.principal, input.model_version.ref(), kind=enum_value(input.kind),
+                                 status=enum_value(input.status), evidence_uri=input.evidence_uri, note=input.note),
+            lambda r: CheckRecorded(check=_check_view(r.check), changed=r.changed))
+
+    @strawberry.mutation(description="Approve a model version for a stage. Never by its author; idempotent per "
+                                     "(version, stage, approver).", extensions=requires(Permission.APPROVE))
+    async def approve_model_version(
+        self, info: Info,
+        input: Annotated[ApproveModelVersionInput, strawberry.argument(description="The version and the stage.")],
+    ) -> ApproveModelVersionResult:
+        ctx = info.context
+        return await answer(
+            service.approve(ctx.db, ctx.policies, ctx.principal, input.model_version.ref(),
+                            stage=enum_value(input.stage), note=input.note),
+            lambda r: ApprovalRecorded(approval=_approval_view(r.approval), created=r.created))
+
+    @strawberry.mutation(description="Move a model version to another stage when the policy allows it; otherwise "
+                                     "`PromotionRefused` lists every unmet requirement and nothing changes.",
+                         extensions=requires(Permission.PROMOTE))
+    async def promote_model_version(
+        self, info: Info,
+        input: Annotated[PromoteModelVersionInput, strawberry.argument(description="The version and the target stage.")],
+    ) -> PromoteModelVersionResult:
+        ctx = info.context
+        return await answer(
+            service.promote(ctx.db, ctx.policies, ctx.principal, input.model_version.ref(), enum_value(input.stage)),
+            _promotion_view)

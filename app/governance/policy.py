@@ -1,0 +1,158 @@
+"""The promotion policy: a YAML file in the repository (`policies/promotion.yaml`), read once at
+start-up and validated completely, so a mistake stops the service with the file and the field
+named instead of surfacing as a wrong verdict at the first promotion.
+
+Per target stage: which stages a version may come from, naming conventions, lineage rules
+(licences allowed upstream, privacy classes that need a privacy review, nothing quarantined) and,
+per risk tier of the model, the checks, metric thresholds and approvals required.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal, get_args
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+
+# Promotion targets: QUARANTINED is set by incident response, never by a promotion.
+Stage = Literal["DEVELOPMENT", "STAGING", "PRODUCTION", "ARCHIVED"]
+SourceStage = Literal["DEVELOPMENT", "STAGING", "PRODUCTION", "ARCHIVED", "QUARANTINED"]
+RiskTier = Literal["LOW", "MEDIUM", "HIGH", "CRITICAL"]
+PrivacyClass = Literal["PUBLIC", "INTERNAL", "CONFIDENTIAL", "PII", "SENSITIVE_PII"]
+CheckKind = Literal["bias_assessment", "safety_review", "license_compliance", "evaluation", "privacy_review",
+                    "security_review", "explainability_review"]
+RoleName = Literal["viewer", "contributor", "data_steward", "security_lead", "product_owner", "approver", "admin"]
+
+CHECK_KINDS: tuple[str, ...] = get_args(CheckKind)
+# The check a privacy class upstream calls for (README "Promotion and policies").
+PRIVACY_REVIEW = "privacy_review"
+
+
+class PolicyFileError(RuntimeError):
+    """A policy file that cannot be used; the message names the file and the field."""
+
+
+class _Strict(BaseModel):
+    # A misspelt key is an error, not a silently ignored rule.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MetricThreshold(_Strict):
+    """Every recorded value of `metric` (on any dataset version) must lie within [min, max]."""
+
+    metric: str
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self) -> MetricThreshold:
+        if self.min is None and self.max is None:
+            raise ValueError("a threshold needs min, max or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+
+class Approvals(_Strict):
+    """`count` distinct people holding any of `roles`, none of them the version's author."""
+
+    count: Annotated[int, Field(ge=0, le=20)] = 0
+    roles: list[RoleName] = Field(default_factory=lambda: ["approver"])
+
+    @model_validator(mode="after")
+    def _someone_can_approve(self) -> Approvals:
+        if self.count > 0 and not self.roles:
+            raise ValueError("approvals need at least one role when count is above 0")
+        return self
+
+
+class TierRequirements(_Strict):
+    """What a model of one risk tier needs to enter the stage."""
+
+    checks: list[CheckKind] = Field(default_factory=list)
+    # Kinds for which a recorded WAIVED (with its reason) counts as met; otherwise only PASSED does.
+    waivable: list[CheckKind] = Field(default_factory=list)
+    metrics: list[MetricThreshold] = Field(default_factory=list)
+    approvals: Approvals = Field(default_factory=Approvals)
+
+
+class Naming(_Strict):
+    """Regular expressions the model name and the version string must match in full."""
+
+    model: str | None = None
+    version: str | None = None
+
+    @field_validator("model", "version")
+    @classmethod
+    def _compiles(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from None
+        return pattern
+
+
+class LineageRules(_Strict):
+    """Rules on everything upstream of the version, at any depth."""
+
+    # SPDX ids (or `proprietary`) allowed on upstream datasets; null allows any. A dataset with no
+    # recorded licence is refused when a list is given: unknown terms are not known to be allowed.
+    allowed_licenses: list[str] | None = None
+    # Upstream data of these classes requires a passed privacy_review check on the version.
+    privacy_review_for: list[PrivacyClass] = Field(default_factory=list)
+    # Nothing upstream (dataset versions, model versions) may be quarantined.
+    block_quarantined: bool = True
+
+
+class StagePolicy(_Strict):
+    """Everything required to enter one stage."""
+
+    allowed_from: list[SourceStage]
+    naming: Naming = Field(default_factory=Naming)
+    lineage: LineageRules = Field(default_factory=LineageRules)
+    tiers: dict[RiskTier, TierRequirements] = Field(default_factory=dict)
+
+    def for_tier(self, tier: str) -> TierRequirements:
+        """A tier the file leaves out has no checks, thresholds or approvals to meet."""
+        return self.tiers.get(tier, TierRequirements())
+
+
+class Policies(_Strict):
+    """The whole promotion policy, as loaded from its file."""
+
+    version: Literal[1]
+    # How a model with no recorded risk tier is gated: as the strictest tier unless the file says otherwise.
+    unrated_tier: RiskTier = "CRITICAL"
+    stages: dict[Stage, StagePolicy]
+    source: str = Field(default="", exclude=True)
+
+    def for_stage(self, stage: str) -> StagePolicy | None:
+        return self.stages.get(stage)
+
+
+def load_policies(path: Path | str) -> Policies:
+    """Read and validate a policy file; `PolicyFileError` naming the file and the field otherwise."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PolicyFileError(f"{path}: cannot read the policy file: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PolicyFileError(f"{path}{where}: not valid YAML: {problem}") from None
+    if not isinstance(raw, dict):
+        raise PolicyFileError(f"{path}: a policy file is a mapping with `version` and `stages`")
+    try:
+        policies = Policies.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise PolicyFileError(f"{path}: field `{field}`: {first['msg']}{more}") from None
+    return policies.model_copy(update={"source": str(path)})
