@@ -31,6 +31,9 @@ MATRIX: dict[str, set[str]] = {
     "recordRunLineage": WRITERS,
     "recordModelVersionParents": WRITERS,
     "registerDeployment": {"contributor", "admin"},
+    "quarantine": {"data_steward", "security_lead", "admin"},
+    "releaseQuarantine": {"data_steward", "security_lead", "admin"},
+    "rollbackDeployment": {"data_steward", "security_lead", "admin"},
     "createApiToken": {"admin"},
     "revokeApiToken": {"admin"},
 }

@@ -1,0 +1,286 @@
+"""Incident rules: what a quarantine covers and flags, when a release clears a flag, and which
+version a rollback returns a deployment to (README "Incident response").
+
+Every public function is one use case in one write transaction: a quarantine's traversal, its
+incident and every flag commit together or not at all, with their audit entries.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from app import limits
+from app.audit.entry import AuditEntry
+from app.catalog import repository as catalog_repository
+from app.catalog import validation as v
+from app.catalog.kinds import Kinds
+from app.catalog.service import Actor
+from app.db import Database, Tx
+from app.errors import Conflict, InvalidInput, NotFound
+from app.incident import repository
+from app.lineage.service import Start, _start_id
+
+OPEN = "OPEN"
+RELEASED = "RELEASED"
+STATUSES = (OPEN, RELEASED)
+
+# What an incident lists as affected: every lineage asset downstream. Models (their versions are
+# listed) and deployments (ROLLBACK_NEEDED instead) are not.
+AFFECTED_KINDS = ["DatasetVersion", "Feature", "Run", "ModelVersion"]
+# What carries the `quarantined` flag: the versioned artifacts that are read, trained on, promoted
+# and served. A feature is a definition and a run an event: neither is used again as such, and
+# whatever is built from them later reads the flagged snapshots upstream.
+FLAGGED_KINDS = ["DatasetVersion", "ModelVersion"]
+# The stages a version must have reached (IN_STAGE history) to be a rollback target in an
+# environment; environments not listed accept any previously served, unquarantined version.
+APPROVING_STAGES = {"production": ["PRODUCTION"], "staging": ["STAGING", "PRODUCTION"]}
+
+_START_KINDS = (Kinds.DATASET_VERSION.value, Kinds.DATASET.value, Kinds.MODEL_VERSION.value)
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    incident: dict  # the incident's summary (repository.summaries)
+    created: bool
+    flagged: int    # nodes whose `quarantined` flag this call turned on
+
+
+@dataclass(frozen=True)
+class Released:
+    incident: dict
+    changed: bool
+    cleared: int    # nodes whose flag this call turned off
+
+
+@dataclass(frozen=True)
+class RolledBack:
+    deployment: dict
+    changed: bool
+    rolled_back_from: dict | None  # the quarantined version it served; None when nothing changed
+    incidents: list[dict]          # summaries of the OPEN incidents this rollback answers
+
+
+def key_text(kind: str, node: dict) -> str:
+    """A node's natural key as people write it: s3://raw/transactions@2026-03-08, credit-scoring@2."""
+    if kind == "DatasetVersion":
+        return f"{node['namespace']}/{node['name']}@{node['version']}"
+    if kind == "ModelVersion":
+        return f"{node['model_name']}@{node['version']}"
+    if kind == "Dataset":
+        return f"{node['namespace']}/{node['name']}"
+    if kind == "Deployment":
+        return f"{node['environment']}/{node['name']}"
+    return str(node.get("name") or node.get("run_id") or node["id"])
+
+
+async def quarantine(db: Database, actor: Actor, start: Start, *, reason: str,
+                     budget: int = limits.DEFAULT_NODE_BUDGET) -> Quarantined:
+    """Quarantine a start and everything downstream of it, or return the OPEN incident that already
+    did (same start, same window): then nothing changes."""
+    if start.kind not in _START_KINDS:
+        raise InvalidInput("A quarantine starts at a dataset version, a dataset's versions in a window, "
+                           "or a model version.", field="input")
+    reason = _required_text("reason", reason)
+    budget = v.in_range("nodeBudget", budget, 1, limits.MAX_NODE_BUDGET)
+    window_from, window_to = _window(start)
+
+    async def work(tx: Tx) -> Quarantined:
+        start_id = await _start_id(tx, start)
+        start_ref = ":".join([start.kind.label, start_id] + ([window_from.isoformat(), window_to.isoformat()]
+                                                             if window_from else []))
+        # Identical quarantines queue on the start node, so the later ones find the first's incident.
+        await repository.lock_start(tx, start_id)
+        existing = await repository.open_incident_for_start(tx, start_ref)
+        if existing is not None:
+            return Quarantined(incident=(await repository.summaries(tx, [existing]))[existing], created=False,
+                               flagged=0)
+        row = await repository.quarantine(
+            tx, start_id=start_id, window_from=window_from, window_to=window_to,
+            max_depth=limits.MAX_LINEAGE_DEPTH, budget=budget, affected_kinds=AFFECTED_KINDS,
+            flagged_kinds=FLAGGED_KINDS, id=str(uuid.uuid4()), reason=reason, start_kind=start.kind.label,
+            start_key=_start_key(start, window_from, window_to), start_ref=start_ref, now=actor.now,
+            principal=actor.principal)
+        _refuse_partial(start, row)
+        incident = (await repository.summaries(tx, [row["incident_id"]]))[row["incident_id"]]
+        tx.record_audit(AuditEntry(
+            actor=actor.principal, action="quarantine", target_kind="Incident", target_key=incident["id"],
+            target_id=incident["id"], before=None,
+            after={"status": OPEN, "reason": reason, "start": incident["incident"]["start_key"],
+                   "affected": {c["kind"]: c["count"] for c in row["counts"]},
+                   "rollbackNeeded": [key_text("Deployment", r["deployment"]) for r in incident["rollbacks"]]}))
+        _audit_flags(tx, actor, "quarantine", row["flagged"], incident["id"], quarantined=True)
+        return Quarantined(incident=incident, created=True, flagged=len(row["flagged"]))
+
+    return await db.write(work)
+
+
+async def release(db: Database, actor: Actor, *, incident_id: str, note: str) -> Released:
+    """Release an incident: RELEASED, and its nodes unflagged unless another OPEN incident covers
+    them. Releasing a released incident changes nothing."""
+    note = _required_text("note", note)
+
+    async def work(tx: Tx) -> Released:
+        row = await repository.release(tx, id=incident_id, note=note, now=actor.now, principal=actor.principal)
+        if row is None:
+            raise NotFound(f"Incident {incident_id} does not exist.", kind="Incident", key=incident_id)
+        changed = row["before"] == OPEN
+        if changed:
+            tx.record_audit(AuditEntry(
+                actor=actor.principal, action="releaseQuarantine", target_kind="Incident", target_key=incident_id,
+                target_id=incident_id, before={"status": OPEN}, after={"status": RELEASED, "note": note,
+                                                                        "cleared": len(row["cleared"])}))
+            _audit_flags(tx, actor, "releaseQuarantine", row["cleared"], incident_id, quarantined=False)
+        incident = (await repository.summaries(tx, [incident_id]))[incident_id]
+        return Released(incident=incident, changed=changed, cleared=len(row["cleared"]))
+
+    return await db.write(work)
+
+
+async def rollback_deployment(db: Database, actor: Actor, *, environment: str, name: str,
+                              reason: str) -> RolledBack:
+    """Switch a deployment serving a quarantined version back to its previous good version: the most
+    recently served earlier version that is not quarantined and reached the environment's approving
+    stage. A deployment serving a version that is not quarantined is left as it is."""
+    environment = v.one_of("environment", environment, v.ENVIRONMENTS)
+    name = v.identifier("name", name)
+    reason = _required_text("reason", reason)
+    required_stages = APPROVING_STAGES.get(environment)
+
+    async def work(tx: Tx) -> RolledBack:
+        plan = await repository.rollback_plan(tx, environment=environment, name=name, required_stages=required_stages)
+        label = f"{environment}/{name}"
+        if plan is None:
+            raise NotFound(f"Deployment {label} does not exist.", kind="Deployment", key=label)
+        current, target = plan["current"], plan["target"]
+        if current is None:
+            raise Conflict(f"Deployment {label} serves no model version: there is nothing to roll back.",
+                           field="serving")
+        if not current.get("quarantined"):
+            incidents = await _summaries(tx, plan["incident_ids"])
+            return RolledBack(deployment=plan["deployment"], changed=False, rolled_back_from=None, incidents=incidents)
+        if target is None:
+            rule = (f"reached stage {' or '.join(required_stages)}" if required_stages
+                    else "was served before")
+            raise Conflict(
+                f"Deployment {label} serves {key_text('ModelVersion', current)}, which is quarantined, and none of the "
+                f"versions it served before is good (not quarantined and {rule}); nothing was changed. Deploy a good "
+                "version with registerDeployment.", field="serving", recorded=key_text("ModelVersion", current))
+        switched = await catalog_repository.upsert(
+            tx, "catalog.set_deployment_serving", environment=environment, name=name,
+            model_name=target["model_name"], version=target["version"], **actor.stamp())
+        if switched["stale"]:
+            raise Conflict(f"Deployment {label} switched to another version after {actor.now.isoformat()}; "
+                           "a rollback cannot be recorded before it.", field="serving")
+        await repository.record_rollback(
+            tx, environment=environment, name=name, now=actor.now, principal=actor.principal, reason=reason,
+            incident_ids=plan["incident_ids"], from_id=current["id"], to_id=target["id"])
+        tx.record_audit(AuditEntry(
+            actor=actor.principal, action="rollbackDeployment", target_kind="Deployment", target_key=label,
+            target_id=plan["deployment"]["id"], before={"serving": key_text("ModelVersion", current)},
+            after={"serving": key_text("ModelVersion", target), "reason": reason, "incidents": plan["incident_ids"]}))
+        return RolledBack(deployment=switched["node"], changed=True, rolled_back_from=current,
+                          incidents=await _summaries(tx, plan["incident_ids"]))
+
+    return await db.write(work)
+
+
+# --- reads ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AffectedPage:
+    total: int
+    items: list[dict]  # {kind, depth, node}
+
+
+async def incidents_by_id(db: Database, ids: list[str]) -> dict[str, dict]:
+    """Incident summaries by id (the missing ones left out)."""
+    return await db.read(repository.summaries, list(ids))
+
+
+async def list_incidents(db: Database, *, status: str | None, first: int, after: dict | None) -> tuple[list[dict], bool]:
+    """One page of incident summaries, oldest first, and whether another page follows."""
+    status = v.one_of("status", status, STATUSES)
+    v.in_range("first", first, 1, limits.MAX_PAGE_SIZE)
+
+    async def work(tx: Tx) -> tuple[list[dict], bool]:
+        rows = await repository.list_ids(tx, status=status, after=after, limit=first + 1)
+        page = [row["id"] for row in rows[:first]]
+        found = await repository.summaries(tx, page)
+        return [found[i] for i in page], len(rows) > first
+
+    return await db.read(work)
+
+
+async def affected(db: Database, incident_id: str, *, kinds: list[str] | None, first: int, offset: int) -> AffectedPage:
+    """One page of what an incident affects, model versions first, nearest first."""
+    v.in_range("first", first, 1, limits.MAX_PAGE_SIZE)
+    v.in_range("offset", offset, 0, limits.MAX_NODE_BUDGET)
+    row = await db.read(repository.affected, id=incident_id, kinds=kinds, offset=offset, limit=first)
+    if row is None:
+        raise NotFound(f"Incident {incident_id} does not exist.", kind="Incident", key=incident_id)
+    return AffectedPage(total=row["total"], items=row["page"])
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def _required_text(field: str, value: str | None) -> str:
+    value = v.description(field, value)
+    if value is None or not value.strip():
+        raise InvalidInput(f"{field} must say why, in a few words.", field=field)
+    return value.strip()
+
+
+def _window(start: Start) -> tuple[datetime | None, datetime | None]:
+    if start.kind != Kinds.DATASET.value:
+        return None, None
+    if start.window_from is None or start.window_to is None:
+        raise InvalidInput("A dataset quarantine needs a window: its versions created from `from` until `to`.",
+                           field="window")
+    window_from, window_to = (_aware(t) for t in (start.window_from, start.window_to))
+    if window_to <= window_from:
+        raise InvalidInput("The window must end after it starts.", field="window.to")
+    return window_from, window_to
+
+
+def _aware(at: datetime) -> datetime:
+    """Times without an offset are read as UTC: snapshot times are stored with one."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _start_key(start: Start, window_from: datetime | None, window_to: datetime | None) -> str:
+    key = key_text(start.kind.label, start.key)
+    return f"{key} [{window_from.isoformat()}, {window_to.isoformat()})" if window_from else key
+
+
+def _refuse_partial(start: Start, row: dict) -> None:
+    """Quarantining part of what is affected would look like containment and not be: refuse."""
+    key = key_text(start.kind.label, start.key)
+    if row["start_count"] == 0:
+        raise InvalidInput(f"No version of dataset {key} was created in the window; nothing to quarantine.",
+                           field="window")
+    if row["depth_cut"]:
+        raise InvalidInput(
+            f"Lineage downstream of {key} goes deeper than {limits.MAX_LINEAGE_DEPTH} hops; nothing was quarantined. "
+            "Quarantine from nearer starts.", field=None)
+    if row["budget_cut"]:
+        raise InvalidInput(
+            f"More nodes lie downstream of {key} than the node budget allows; nothing was quarantined. "
+            "Raise nodeBudget (at most 200,000) or quarantine from nearer starts.", field="nodeBudget")
+
+
+def _audit_flags(tx: Tx, actor: Actor, action: str, nodes: list[dict], incident_id: str, *, quarantined: bool) -> None:
+    """One audit entry per node whose flag changed, so each one's trail says when and why."""
+    for node in nodes:
+        tx.record_audit(AuditEntry(
+            actor=actor.principal, action=action, target_kind=node["kind"], target_key=key_text(node["kind"], node),
+            target_id=node["id"], before={"quarantined": not quarantined},
+            after={"quarantined": quarantined, "incident": incident_id}))
+
+
+async def _summaries(tx: Tx, ids: list[str]) -> list[dict]:
+    found = await repository.summaries(tx, ids)
+    return [found[i] for i in ids if i in found]
