@@ -34,6 +34,7 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
     """Serve the GraphQL API. Without NEO4J_URI, starts a local Neo4j first and stops it on exit."""
     import uvicorn
 
+    from app.governance.policy import PolicyFileError
     from app.logs import configure_logging
     from app.queries import QueryFileError
     from app.web import create_app
@@ -57,6 +58,8 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
             app = create_app(settings, configure_logs=False)
         except QueryFileError as exc:
             raise click.ClickException(f"start-up stopped, broken query file: {exc}") from exc
+        except PolicyFileError as exc:
+            raise click.ClickException(f"start-up stopped, bad policy file: {exc}") from exc
         config = uvicorn.Config(
             app,
             host=host or settings.host,
@@ -180,3 +183,6 @@ main.add_command(run)
 
 from app.importers.cli import import_ as import_group  # noqa: E402  (the `import` commands, after main exists)
 main.add_command(import_group)
+
+from app.governance.cli import gate  # noqa: E402  (`lineagegraph gate`, app/governance/cli.py)
+main.add_command(gate)

@@ -134,6 +134,16 @@ class Policies(_Strict):
         return self.stages.get(stage)
 
 
+def _problem(error: dict) -> str:
+    """One validation error as `field `a.b.c`: what is wrong`; a bad mapping key is named as the field."""
+    parts = [str(part) for part in error["loc"]]
+    is_key = parts[-1:] == ["[key]"]
+    field = ".".join(parts[:-1] if is_key else parts) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        return f"field `{field}`: unknown key (misspelt?)"
+    return f"field `{field}`: {'not a known name: ' if is_key else ''}{error['msg']}"
+
+
 def load_policies(path: Path | str) -> Policies:
     """Read and validate a policy file; `PolicyFileError` naming the file and the field otherwise."""
     path = Path(path)
@@ -151,8 +161,7 @@ def load_policies(path: Path | str) -> Policies:
     try:
         policies = Policies.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise PolicyFileError(f"{path}: field `{field}`: {first['msg']}{more}") from None
+        problems = "; ".join(_problem(error) for error in exc.errors()[:5])
+        more = f" (and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
+        raise PolicyFileError(f"{path}: {problems}{more}") from None
     return policies.model_copy(update={"source": str(path)})

@@ -1,0 +1,71 @@
+"""`lineagegraph gate`: ask the registry whether a model version may enter a stage, for CI/CD.
+
+It calls `gateStatus` over HTTP (app/client.py), the same verdict `promoteModelVersion` would
+give, and exits with the pipeline commands' statuses (README "Promotion and policies"):
+
+  0  allowed
+  1  not allowed (every unmet requirement is printed), or the version does not exist
+  2  bad usage (nothing was sent)
+  3  registry unreachable or unavailable: retry later
+  4  unauthenticated or forbidden
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from app.client import EXIT_OK, EXIT_REFUSED, RegistryError
+from app.pipeline_cli import _fail, _print_json, _remote, registry_options
+
+STAGES = ("STAGING", "PRODUCTION", "ARCHIVED", "DEVELOPMENT")
+
+GATE_STATUS = """query($mv: ModelVersionRefInput!, $stage: Stage!) {
+  gateStatus(modelVersion: $mv, stage: $stage) {
+    allowed stage currentStage riskTier
+    unmet { kind message dataset license privacyClass check status metric min max value have need field pattern node }
+  } }"""
+
+EXIT_CODES_HELP = """\b
+Exit status:
+  0  allowed: a promotion to STAGE would be accepted now
+  1  not allowed (every unmet requirement is printed), or no such version
+  2  bad usage (nothing was sent)
+  3  registry unreachable or unavailable: retry later
+  4  unauthenticated or forbidden"""
+
+
+@click.command("gate", epilog=EXIT_CODES_HELP)
+@click.option("--model", required=True, metavar="NAME", help="The registered model's name.")
+@click.option("--version", "model_version", required=True, metavar="VERSION", help="The version to evaluate.")
+@click.option("--stage", required=True, type=click.Choice(STAGES, case_sensitive=False),
+              help="The stage it would be promoted to.")
+@registry_options
+def gate(model, model_version, stage, **remote_options) -> None:
+    """Would promoting MODEL@VERSION to STAGE be allowed now? Promotes nothing.
+
+    Evaluates the registry's promotion policy (checks, metric thresholds, approvals, naming,
+    licences and privacy classes upstream, quarantine) and prints every unmet requirement.
+
+    \b
+    lineagegraph gate --model credit-scoring --version 7 --stage production
+    """
+    remote = _remote(**remote_options)
+    stage = stage.upper()
+    with remote.client() as client:
+        try:
+            verdict = client.graphql(GATE_STATUS, {"mv": {"model": model, "version": model_version},
+                                                   "stage": stage})["gateStatus"]
+        except RegistryError as error:
+            _fail(remote, error, f"evaluating the gate of {model}@{model_version} for {stage}")
+    exit_code = EXIT_OK if verdict["allowed"] else EXIT_REFUSED
+    if remote.as_json:
+        _print_json({"ok": verdict["allowed"], "exitCode": exit_code, "gate": verdict})
+    else:
+        outcome = "allowed" if verdict["allowed"] else f"NOT allowed: {len(verdict['unmet'])} requirement(s) unmet"
+        click.echo(f"{model}@{model_version} -> {stage}: {outcome} "
+                   f"(now {verdict['currentStage']}, risk tier {verdict['riskTier']})")
+        for unmet in verdict["unmet"]:
+            click.echo(f"  - {unmet['kind']}: {unmet['message']}")
+    sys.exit(exit_code)
