@@ -113,7 +113,19 @@ class Requires(FieldExtension):
         refusal = await refuse_unless_permitted(info, self.requirement.permission)
         if refusal is not None:
             return refusal
-        return await next_(source, info, **kwargs)
+        result = await next_(source, info, **kwargs)
+        if _is_forbidden(result):  # refused further in, by the team scope of writes: audited too
+            from app.audit.service import record_denied
+
+            await record_denied(info.context.db, info.context.principal.name, action=info.field_name,
+                                reason=result.message)
+        return result
+
+
+def _is_forbidden(result) -> bool:
+    from app.user_errors import ForbiddenError
+
+    return isinstance(result, ForbiddenError)
 
 
 def requires(permission: Permission) -> list[FieldExtension]:

@@ -79,7 +79,7 @@ def _registered(cls) -> Callable[[service.Registered], Registration]:
 
 
 def _actor(info: Info) -> service.Actor:
-    return service.Actor.of(info.context.principal.name)
+    return service.Actor.of(info.context.principal)
 
 
 async def _register(cls, use_case: Callable[[], Awaitable[service.Registered]]):

@@ -19,7 +19,8 @@ from app.catalog import repository
 from app.catalog import validation as v
 from app.catalog.kinds import Kind, Kinds
 from app.db import Database, Tx
-from app.errors import Conflict, InvalidInput, NotFound
+from app.auth.permissions import SYSTEM, Principal
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 # --- references and inputs (plain data; the GraphQL layer builds them) -------------------
 
@@ -75,13 +76,17 @@ class Registered:
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is changing the registry, and the time the change is stamped with."""
+    """Who is changing the registry, and the time the change is stamped with. `access` holds the
+    caller's teams and roles for the team scope of writes (the registry itself acts as SYSTEM)."""
 
     principal: str
     now: datetime
+    access: Principal = SYSTEM
 
     @classmethod
-    def of(cls, principal: str) -> Actor:
+    def of(cls, principal: str | Principal) -> Actor:
+        if isinstance(principal, Principal):
+            return cls(principal=principal.name, now=datetime.now(UTC), access=principal)
         return cls(principal=principal, now=datetime.now(UTC))
 
     def stamp(self) -> dict[str, Any]:
@@ -240,6 +245,8 @@ async def register_deployment(
         return registered
 
     async def serve(tx: Tx) -> Registered:
+        if serving_ref is not None:  # what a deployment serves is the served model's team's call
+            await _authorize(tx, actor, "auth.owner_of_model", {"name": serving_ref["model_name"]})
         registered = await _upsert(tx, "catalog.upsert_deployment", params, actor)
         if serving_ref is None:
             return registered
@@ -264,6 +271,7 @@ async def record_lineage(db: Database, actor: Actor, *, run_id: str, io: RunIO) 
 
     async def work(tx: Tx) -> dict:
         run = await _existing(tx, Kinds.RUN.value, {"run_id": run_id})
+        await _authorize(tx, actor, "auth.owner_of_run", {"run_id": run_id})
         await _link_run_io(tx, run_id, io_refs, actor)
         _audit(tx, actor, "recordRunLineage", Kinds.RUN.value, run, **_io_keys(io_refs))
         return run
@@ -280,6 +288,7 @@ async def record_model_version_parents(db: Database, actor: Actor, *, child: Mod
 
     async def work(tx: Tx) -> dict:
         node = await _existing(tx, Kinds.MODEL_VERSION.value, child_ref)
+        await _authorize(tx, actor, "auth.owner_of_model", {"name": child_ref["model_name"]})
         await _link(tx, "catalog.link_model_version_derived_from", Kinds.MODEL_VERSION.value, parent_refs,
                     {"model_name": child_ref["model_name"], "version": child_ref["version"], "now": actor.now})
         _audit(tx, actor, "recordModelVersionParents", Kinds.MODEL_VERSION.value, node,
@@ -369,7 +378,34 @@ async def search(db: Database, *, text: str, kinds: list[str] | None, first: int
 
 # --- transaction steps (shared by the use cases above) ---------------------------------------
 
+# The team scope of each registration: whose owner a write must belong to (README "Authorization").
+_SCOPE = {
+    "catalog.upsert_dataset": ("auth.owner_of_dataset", ("namespace", "name")),
+    "catalog.upsert_job": ("auth.owner_of_job", ("namespace", "name")),
+    "catalog.upsert_feature": ("auth.owner_of_feature", ("group", "name")),
+    "catalog.upsert_model": ("auth.owner_of_model", ("name",)),
+}
+
+
+async def _authorize(tx: Tx, actor: Actor, owner_query: str, key: dict, *, new_owner: str | None = None) -> None:
+    """Writes are scoped to the owning team: refuse (FORBIDDEN) a write to a record another team
+    owns, or one that gives a record to a team the caller is not in. Inside the write transaction,
+    so an ownership change cannot slip between the check and the write."""
+    access = actor.access
+    if access.is_admin:
+        return
+    if not access.may_write_for(new_owner):
+        raise Forbidden(f"{access.name} may not give records to team {new_owner}: it is not a member.")
+    record = await tx.single(owner_query, **key)
+    owner = record["owner"] if record else None
+    if not access.may_write_for(owner):
+        raise Forbidden(f"{access.name} may not change what team {owner} owns: it is not a member.")
+
+
 async def _upsert(tx: Tx, query: str, params: dict, actor: Actor, *, missing: Exception | None = None) -> Registered:
+    if query in _SCOPE:
+        owner_query, fields = _SCOPE[query]
+        await _authorize(tx, actor, owner_query, {f: params[f] for f in fields}, new_owner=params.get("owner"))
     record = await repository.upsert(tx, query, id=_new_id(), **params, **actor.stamp())
     if record is None:
         raise missing or NotFound("A referenced record does not exist.")
@@ -383,6 +419,7 @@ async def _upsert_audited(tx: Tx, action: str, kind: Kind, query: str, params: d
     return registered
 
 async def _upsert_dataset_version(tx: Tx, params: dict, actor: Actor) -> Registered:
+    await _authorize(tx, actor, "auth.owner_of_dataset", {"namespace": params["namespace"], "name": params["name"]})
     record = await repository.upsert(tx, "catalog.upsert_dataset_version", id=_new_id(), **params, **actor.stamp())
     if record is None:
         raise _not_found(Kinds.DATASET.value, {"namespace": params["namespace"], "name": params["name"]})
@@ -390,6 +427,7 @@ async def _upsert_dataset_version(tx: Tx, params: dict, actor: Actor) -> Registe
     return Registered(node=record["node"], created=record["created"], changed=record["changed"])
 
 async def _upsert_run(tx: Tx, params: dict, actor: Actor) -> Registered:
+    await _authorize(tx, actor, "auth.owner_of_job", {"namespace": params["job_namespace"], "name": params["job_name"]})
     record = await repository.upsert(tx, "catalog.upsert_run", id=_new_id(), **params, **actor.stamp())
     if record is None:
         raise _not_found(Kinds.JOB.value, {"namespace": params["job_namespace"], "name": params["job_name"]})
@@ -403,6 +441,7 @@ async def _upsert_run(tx: Tx, params: dict, actor: Actor) -> Registered:
 
 async def _register_model_version(tx: Tx, prepared: dict, actor: Actor) -> Registered:
     params = prepared["params"]
+    await _authorize(tx, actor, "auth.owner_of_model", {"name": params["model_name"]})
     record = await repository.upsert(tx, "catalog.upsert_model_version", id=_new_id(), **params, **actor.stamp())
     if record is None:
         raise _not_found(Kinds.MODEL.value, {"name": params["model_name"]})

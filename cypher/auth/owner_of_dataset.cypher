@@ -1,0 +1,4 @@
+// The team owning this dataset (writes to it are scoped to that team); no row when it does not exist.
+// params: namespace, name
+MATCH (n:Dataset {namespace: $namespace, name: $name})
+RETURN n.owner AS owner
