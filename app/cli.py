@@ -54,6 +54,7 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
     try:
         if demo:
             _echo_counts(_load_demo(settings), err=True)
+            settings = _demo_access(settings)
         try:
             app = create_app(settings, configure_logs=False)
         except QueryFileError as exc:
@@ -78,6 +79,28 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
         if local is not None:
             click.echo("Stopping the local Neo4j …", err=True)
             local.stop()
+
+
+def _demo_access(settings: Settings) -> Settings:
+    """The sample registry is for trying the API: anyone on this machine may read it, and an
+    admin token (the bootstrap token, made up for this run unless one is configured) is printed
+    to issue others. A production service sets LINEAGEGRAPH_BOOTSTRAP_TOKEN itself, or none."""
+    import os
+    import secrets
+
+    update: dict = {}
+    if "LINEAGEGRAPH_ANONYMOUS_READS" not in os.environ:
+        update["anonymous_reads"] = True
+    if settings.bootstrap_token is None:
+        from pydantic import SecretStr
+
+        update["bootstrap_token"] = SecretStr("lg_" + secrets.token_urlsafe(32))
+    settings = settings.model_copy(update=update)
+    click.echo("Demo access: anonymous reads are "
+               f"{'on' if settings.anonymous_reads else 'off'}; admin token for this run:\n"
+               f"  export LINEAGEGRAPH_TOKEN={settings.bootstrap_token.get_secret_value()}\n"
+               "  (send it as `Authorization: Bearer <token>`; `lineagegraph token create` issues others)", err=True)
+    return settings
 
 
 @main.group()
