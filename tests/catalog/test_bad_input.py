@@ -18,7 +18,7 @@ import pytest
 
 from tests.catalog.fingerprint import canonical as _canonical
 from tests.catalog.fingerprint import edge_rows as _edge_rows
-from tests.catalog.fingerprint import graph_fingerprint
+from tests.catalog.fingerprint import audit_fingerprint, graph_fingerprint
 
 DIGEST_DATASET = "sha256:" + "a" * 64
 DIGEST_MODEL = "sha256:" + "b" * 64
@@ -392,6 +392,7 @@ def _send(client, request: Request):
 @pytest.mark.parametrize(("request_", "expected"), CASES)
 def test_bad_input_gets_a_typed_error_and_leaves_the_graph_unchanged(registry, client, request_, expected):
     before = graph_fingerprint(registry)
+    audit_before = audit_fingerprint(registry)  # a refused mutation is not audited either
 
     response = _send(client, request_)
 
@@ -413,6 +414,7 @@ def test_bad_input_gets_a_typed_error_and_leaves_the_graph_unchanged(registry, c
         assert codes and set(codes) == {expected.code}, body
         assert not body.get("data"), body
     assert graph_fingerprint(registry) == before, "the graph changed"
+    assert audit_fingerprint(registry) == audit_before, "an audit event was appended"
 
 
 def test_the_table_is_big_enough():

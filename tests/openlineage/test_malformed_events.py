@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.catalog.fingerprint import graph_fingerprint
+from tests.catalog.fingerprint import audit_fingerprint, graph_fingerprint
 from tests.openlineage.story import daily_pipeline
 
 RUN_START, TRAIN_COMPLETE = daily_pipeline(1)[1], daily_pipeline(1)[-1]
@@ -124,6 +124,7 @@ def registry_with_history(graph, client):
 def test_fifty_malformed_events_each_get_a_4xx_naming_the_field_and_write_nothing(registry_with_history, client):
     assert len(CASES) >= 50
     before = graph_fingerprint(registry_with_history)
+    audit_before = audit_fingerprint(registry_with_history)  # a refused event is not audited either
     for case, body, status, field in CASES:
         content = body if isinstance(body, bytes) else json.dumps(body).encode()
         response = client.post("/api/v1/lineage", content=content, headers={"content-type": "application/json"})
@@ -134,6 +135,7 @@ def test_fifty_malformed_events_each_get_a_4xx_naming_the_field_and_write_nothin
         if field is not None:
             assert error["extensions"].get("field") == field, (case, error)
     assert graph_fingerprint(registry_with_history) == before
+    assert audit_fingerprint(registry_with_history) == audit_before
 
 
 def test_transport_level_mistakes_get_their_own_4xx(registry_with_history, client):
