@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -57,6 +57,13 @@ class Settings(BaseSettings):
     cypher_dir: Path = Field(default_factory=default_cypher_dir, alias="LINEAGEGRAPH_CYPHER_DIR")
     # The promotion policy (README "Promotion and policies"), read and validated at start-up.
     policy_file: Path = Field(default_factory=default_policy_file, alias="LINEAGEGRAPH_POLICY_FILE")
+
+    # --- Access ---
+    # An admin token accepted without being stored (to issue the first real tokens); at least
+    # 32 characters. Unset: only issued tokens authenticate.
+    bootstrap_token: SecretStr | None = Field(default=None, min_length=32, alias="LINEAGEGRAPH_BOOTSTRAP_TOKEN")
+    # Requests without a token may read (as the `anonymous` viewer). Off: they get 401.
+    anonymous_reads: bool = Field(default=False, alias="LINEAGEGRAPH_ANONYMOUS_READS")
 
     # --- The local Neo4j that `serve` starts when NEO4J_URI is unset ---
     neo4j_version: str = Field(default="5.26.30", alias="LINEAGEGRAPH_NEO4J_VERSION")

@@ -9,29 +9,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as _Info
 
-from app.auth.permissions import Principal, Role
+from app.auth.permissions import Principal
 from app.catalog.loaders import CatalogLoaders
 from app.config import Settings
 from app.db import Database
 from app.governance.policy import Policies
 
-# Until token authentication lands, the caller names itself with these headers (or is an
-# anonymous admin). TEMPORARY: replaced by app/auth (bearer tokens) in the same change set.
-PRINCIPAL_HEADER = "x-lineagegraph-principal"
-
-
 def principal_of(request: Request) -> Principal:
-    """Who is calling."""
-    state_principal = getattr(request.state, "principal", None)
-    if state_principal is not None:
-        return state_principal
-    roles = request.headers.get("x-lineagegraph-roles")
-    teams = request.headers.get("x-lineagegraph-teams")
-    return Principal(
-        name=request.headers.get(PRINCIPAL_HEADER, "anonymous")[:200],
-        roles=frozenset(Role(r) for r in roles.split(",") if r) if roles is not None else frozenset({Role.ADMIN}),
-        teams=frozenset(t for t in (teams or "").split(",") if t),
-    )
+    """Who is calling, as app.auth.middleware authenticated it."""
+    return request.state.principal
 
 
 @dataclass

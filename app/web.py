@@ -20,6 +20,7 @@ from strawberry.types import ExecutionResult
 from cross_web import HTTPException
 
 from app import limits
+from app.auth.middleware import Authenticate
 from app.config import Settings
 from app.context import Context, principal_of
 from app.db import Database, Tx
@@ -309,6 +310,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         middleware=[
             Middleware(CorrelationIdMiddleware, header_name="X-Request-ID"),
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+            Middleware(Authenticate, settings=settings),
         ],
         exception_handlers={DomainError: _domain_error, Exception: _unexpected_error},
         lifespan=lifespan,
