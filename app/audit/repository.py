@@ -11,9 +11,9 @@ async def head(tx: Tx) -> dict | None:
     return dict(record) if record is not None else None
 
 
-async def events_after(tx: Tx, *, after: int, until: int, limit: int) -> list[dict]:
-    """Stored events with seq in (after, until], in seq order."""
-    return [r["event"] for r in await tx.records("audit.events_after", after=after, until=until, limit=limit)]
+async def events_after(tx: Tx, *, after: int, limit: int) -> list[dict]:
+    """Stored events with seq above `after`, in seq order."""
+    return [r["event"] for r in await tx.records("audit.events_after", after=after, limit=limit)]
 
 
 async def trail(tx: Tx, *, target_id: str | None, target_kind: str | None, target_key: str | None,

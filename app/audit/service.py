@@ -86,38 +86,43 @@ class Verification:
 
 
 async def verify(db: Database, *, from_seq: int = 1) -> Verification:
-    """Recompute the chain from `from_seq` up to the head as it is now, page by page (one read
-    transaction each), and report the first seq whose stored hash or link does not hold, or
-    that is missing."""
+    """Recompute the chain from `from_seq` to its end, page by page (one read transaction each),
+    and report the first seq whose stored hash or link does not hold, or that is missing. The
+    head (read first) says where the chain ended then, so a removed tail is missing too."""
     if from_seq < 1:
         raise InvalidInput("fromSeq must be at least 1.", field="fromSeq")
     head = await db.read(repository.head)
-    last = head["last_seq"] if head else 0
-    if from_seq > last:
-        return Verification(ok=True, checked=0)
 
     # The anchor: the hash seq from_seq - 1 claims (genesis before seq 1); it is trusted, not checked.
     prev_hash, expected = chain.GENESIS_HASH, from_seq
     if from_seq > 1:
-        anchor = await db.read(repository.events_after, after=from_seq - 2, until=from_seq - 1, limit=1)
-        if not anchor:
+        anchor = await db.read(repository.events_after, after=from_seq - 2, limit=1)
+        if not anchor or anchor[0]["seq"] != from_seq - 1:
+            if head is None or head["last_seq"] < from_seq:
+                return Verification(ok=True, checked=0)  # nothing from there on, and nothing missing
             return Verification(ok=False, checked=0, first_broken_seq=from_seq - 1,
                                 reason=f"event {from_seq - 1} (the one fromSeq links to) is missing")
         prev_hash = anchor[0].get("hash")
 
     checked = 0
-    while expected <= last:
-        page = await db.read(repository.events_after, after=expected - 1, until=last, limit=VERIFY_PAGE)
-        if not page:
-            break
+    while True:
+        # Unbounded above: events appended while this runs are checked too (they chain on).
+        page = await db.read(repository.events_after, after=expected - 1, limit=VERIFY_PAGE)
         for event in page:
             problem = _problem(event, expected, prev_hash)
             if problem is not None:
                 return Verification(ok=False, checked=checked, first_broken_seq=expected, reason=problem)
             prev_hash, expected, checked = event["hash"], expected + 1, checked + 1
-    if expected <= last:
+        if len(page) < VERIFY_PAGE:
+            break
+    if head is not None and expected <= head["last_seq"]:
         return Verification(ok=False, checked=checked, first_broken_seq=expected,
-                            reason=f"events {expected}..{last} are missing (the head says the chain ends at {last})")
+                            reason=f"events {expected}..{head['last_seq']} are missing "
+                                   f"(the chain's head says it ended at {head['last_seq']})")
+    if head is None and expected > 1:
+        return Verification(ok=False, checked=checked, first_broken_seq=expected,
+                            reason="the chain's head (seq 0, its end marker) is missing: events after "
+                                   f"{expected - 1} may have been removed")
     return Verification(ok=True, checked=checked)
 
 

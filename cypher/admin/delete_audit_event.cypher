@@ -1,4 +1,4 @@
-// TEST ONLY: removes one audit event from the chain, the way someone with database access might.
+// TEST ONLY: removes one audit event (seq 0: the chain's head) the way someone with database access might.
 // params: seq
 MATCH (e:AuditEvent {seq: $seq})
 DELETE e

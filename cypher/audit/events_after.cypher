@@ -1,7 +1,7 @@
-// Audit events with seq in ($after, $until], in seq order, at most $limit (verifyAudit pages with it).
-// params: after, until, limit
+// Audit events with seq above $after, in seq order, at most $limit (verifyAudit pages with it).
+// params: after, limit
 MATCH (e:AuditEvent)
-WHERE e.seq > $after AND e.seq <= $until
+WHERE e.seq > $after
 RETURN e {.*} AS event
 ORDER BY e.seq
 LIMIT $limit

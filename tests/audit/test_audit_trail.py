@@ -172,7 +172,7 @@ def test_a_denied_attempt_appends_one_denied_event(graph, gql, principal_headers
     event = new[0]
     assert (event["actor"], event["action"], event["outcome"]) == ("vic", "registerDataset", "denied")
     assert (event["target_kind"], event["target_key"]) == ("Operation", "registerDataset")
-    assert "read" in json.loads(event["after"])["reason"] or json.loads(event["after"])["reason"]
+    assert "register permission" in json.loads(event["after"])["reason"]
 
     # Reading the audit trail needs read_audit: a viewer's attempt is itself denied and recorded.
     body = gql(VERIFY, {"from": 1}, headers=viewer)
@@ -261,6 +261,14 @@ def test_a_truncated_tail_is_reported(graph, gql):
     _register_history(gql)
     graph("admin.delete_audit_event", seq=6)
     assert _verify(gql)["firstBrokenSeq"] == 6
+
+
+def test_a_removed_head_is_reported_after_the_last_event_that_holds(graph, gql):
+    _register_history(gql)
+    graph("admin.delete_audit_event", seq=0)  # the head: without it a removed tail would go unnoticed
+    answer = _verify(gql)
+    assert (answer["ok"], answer["checked"], answer["firstBrokenSeq"]) == (False, 6, 7)
+    assert "head" in answer["reason"]
 
 
 def test_the_documented_hash_rule_recomputes_every_stored_hash(graph, gql):
