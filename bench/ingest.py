@@ -5,24 +5,34 @@
    (START, RUNNING, COMPLETE) over 300 jobs and 2,000 datasets with version, schema and
    ownership facets, a parent-run facet, and every tenth run a training run that registers a
    model version with a metric;
-3. raw: the same events read and applied straight through the ingestion repository (no HTTP,
-   no JSON), in transactions of `--batch` events, one writer: the database-side ceiling;
-4. service: starts `lineagegraph serve` and sends the events (same count, new run ids, so the
+3. warm-up: `--warmup` events through the repository, not measured (a fresh Neo4j JVM spends
+   ~9 ms of CPU an event until its JIT has compiled the write path, under 1 ms after);
+4. raw: the same events read and applied straight through the ingestion repository (no HTTP,
+   no JSON, no audit), in transactions of `--batch` events, one writer: the database-side ceiling;
+5. service: starts `lineagegraph serve` and sends the events (same count, new run ids, so the
    writes are real) from `--clients` concurrent HTTP clients (default 16) to POST /api/v1/lineage,
-   each waiting for its acknowledgement (given only after commit), and reports events per second
-   and the acknowledgement latency.
+   each waiting for its acknowledgement (given only after commit), after 1,200 unmeasured events;
+   reports events per second, the acknowledgement latency, and the CPU each process spent per
+   event (client, service, Neo4j: they share the machine's cores).
+
+The senders speak plain HTTP/1.1 over asyncio streams by default (`--client httpx` for httpx):
+httpx's async client spends ~3.4 ms of CPU a request, more than the service it measures.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
+import secrets
 import time
 import uuid
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -30,6 +40,7 @@ from app.config import default_cypher_dir
 from app.db import Database
 from app.openlineage import repository
 from app.openlineage.events import GraphChanges, read_event
+from app.openlineage.routes import LINEAGE_PATH
 from app.queries import load_queries
 from bench.run import echo, prepare, settings_for, start_neo4j, start_service, summary
 
@@ -96,38 +107,125 @@ async def raw_apply(settings, queries, stream: list[dict], batch: int) -> dict:
             "batch": batch}
 
 
-async def send(url: str, stream: list[dict], clients: int) -> dict:
-    """`clients` concurrent senders, each posting its share one event at a time."""
-    latencies: list[float] = []
+async def send(url: str, stream: list[dict], clients: int, client: str = "raw") -> dict:
+    """`clients` concurrent senders, each posting its share one event at a time and waiting for
+    its 201 (given only after commit) before sending the next."""
     bodies = [json.dumps(event).encode() for event in stream]
     queue: asyncio.Queue[bytes] = asyncio.Queue()
     for body in bodies:
         queue.put_nowait(body)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
-        async def client() -> None:
-            while not queue.empty():
-                body = queue.get_nowait()
-                sent = time.perf_counter()
-                response = await http.post("/api/v1/lineage", content=body,
-                                           headers={"content-type": "application/json"})
-                if response.status_code != 201:
-                    raise RuntimeError(f"refused: {response.status_code} {response.text[:300]}")
-                latencies.append((time.perf_counter() - sent) * 1000)
+    latencies: list[float] = []
+    post = _raw_poster if client == "raw" else _httpx_poster
+    cpu = time.process_time()
+    async with post(url, clients) as send_one:
+        async def sender() -> None:
+            async with send_one() as one:
+                while not queue.empty():
+                    body = queue.get_nowait()
+                    sent = time.perf_counter()
+                    status, text = await one(body)
+                    if status != 201:
+                        raise RuntimeError(f"refused: {status} {text[:300]}")
+                    latencies.append((time.perf_counter() - sent) * 1000)
 
         started = time.perf_counter()
-        await asyncio.gather(*(client() for _ in range(clients)))
+        await asyncio.gather(*(sender() for _ in range(clients)))
         elapsed = time.perf_counter() - started
-    return {"events": len(stream), "clients": clients, "seconds": round(elapsed, 2),
-            "events_per_s": round(len(stream) / elapsed), "ack_latency": summary(latencies)}
+    cpu = time.process_time() - cpu
+    return {"events": len(stream), "clients": clients, "client": client, "seconds": round(elapsed, 2),
+            "events_per_s": round(len(stream) / elapsed), "ack_latency": summary(latencies),
+            "client_cpu_ms_per_event": round(cpu * 1000 / len(stream), 3)}
+
+
+@contextlib.asynccontextmanager
+async def _httpx_poster(url: str, clients: int):
+    """httpx's async client, one pooled connection per sender (~0.5 ms of CPU a request)."""
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+        @contextlib.asynccontextmanager
+        async def one():
+            async def post(body: bytes) -> tuple[int, str]:
+                response = await http.post(LINEAGE_PATH, content=body, headers={
+                    "content-type": "application/json", "authorization": f"Bearer {_token()}"})
+                return response.status_code, response.text
+
+            yield post
+
+        yield one
+
+
+@contextlib.asynccontextmanager
+async def _raw_poster(url: str, clients: int):
+    """Plain HTTP/1.1 over one keep-alive asyncio connection per sender: the same requests as
+    httpx sends (POST, JSON body, Content-Length), at a fraction of its CPU, which matters when
+    the client shares the service's two cores."""
+    parts = urlsplit(url)
+    head = (f"POST {LINEAGE_PATH} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
+            f"Authorization: Bearer {_token()}\r\nContent-Length: ").encode()
+
+    @contextlib.asynccontextmanager
+    async def one():
+        reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+        try:
+            async def post(body: bytes) -> tuple[int, str]:
+                writer.write(head + str(len(body)).encode() + b"\r\n\r\n" + body)
+                status_line = await reader.readline()
+                length = 0
+                while (line := await reader.readline()) not in (b"\r\n", b""):
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                text = (await reader.readexactly(length)).decode()
+                return int(status_line.split()[1]), text
+
+            yield post
+        finally:
+            writer.close()
+
+    yield one
+
+
+def _token() -> str:
+    """The service's bootstrap admin token (set for the service this benchmark starts)."""
+    return os.environ.setdefault("LINEAGEGRAPH_BOOTSTRAP_TOKEN", "lg_bench-" + secrets.token_hex(16))
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU a process has used so far (Linux /proc), or None."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _child_pid(marker: str) -> int | None:
+    """The pid of this process's child whose command line contains `marker` (the service)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == os.getpid() and marker in cmdline:
+            return int(entry.name)
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=12_000)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--client", choices=("raw", "httpx"), default="raw",
+                        help="HTTP client of the senders: plain asyncio HTTP/1.1 (default) or httpx")
     parser.add_argument("--batch", type=int, default=64, help="events per transaction in the raw run")
+    parser.add_argument("--warmup", type=int, default=9_000,
+                        help="events written through the repository before measuring: a fresh Neo4j JVM spends "
+                             "~9 ms of CPU an event until its JIT has compiled the write path, ~1 ms after")
     parser.add_argument("--heap", default="2g")
     parser.add_argument("--pagecache", default="1g")
     parser.add_argument("--tmp", default=None)
@@ -135,21 +233,37 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     queries = load_queries(default_cypher_dir())
+    # New run ids on every invocation, so the writes are real even against a reused NEO4J_URI.
+    seed = uuid.uuid4().hex[:8]
     with ExitStack() as stack:
-        uri, _ = start_neo4j(stack, args)
+        uri, server = start_neo4j(stack, args)
+        neo4j_pid = server.pid() if server is not None else None
         settings = settings_for(uri)
         prepare(settings, queries)
+        if args.warmup:
+            echo(f"warm-up: {args.warmup:,} events through the repository (not measured) …")
+            cold = asyncio.run(raw_apply(settings, queries, events(args.warmup, f"warm-up-{seed}"), args.batch))
+            echo(f"  {cold['events_per_s']:,} events/s while warming up")
         echo(f"raw: applying {args.events:,} events through the repository, {args.batch} per transaction …")
-        raw = asyncio.run(raw_apply(settings, queries, events(args.events, "raw"), args.batch))
+        neo4j_cpu = _cpu_seconds(neo4j_pid)
+        raw = asyncio.run(raw_apply(settings, queries, events(args.events, f"raw-{seed}"), args.batch))
+        raw["neo4j_cpu_ms_per_event"] = _per_event(_cpu_seconds(neo4j_pid), neo4j_cpu, args.events)
         echo(f"  {raw['events_per_s']:,} events/s")
+        _token()  # in the environment the service inherits
         url = start_service(stack, settings, Path(stack.enter_context(_tempdir(args.tmp))))
-        echo(f"service: {args.clients} clients posting {args.events:,} events …")
-        asyncio.run(send(url, events(200, "warm-up"), args.clients))
-        service = asyncio.run(send(url, events(args.events, "service"), args.clients))
-        echo(f"  {service['events_per_s']:,} events/s acknowledged, p50 {service['ack_latency']['p50_ms']} ms")
+        service_pid = _child_pid("app.cli")
+        echo(f"service: {args.clients} clients ({args.client}) posting {args.events:,} events …")
+        asyncio.run(send(url, events(1_200, f"service-warm-up-{seed}"), args.clients, args.client))
+        before = _cpu_seconds(service_pid), _cpu_seconds(neo4j_pid)
+        service = asyncio.run(send(url, events(args.events, f"service-{seed}"), args.clients, args.client))
+        service["service_cpu_ms_per_event"] = _per_event(_cpu_seconds(service_pid), before[0], args.events)
+        service["neo4j_cpu_ms_per_event"] = _per_event(_cpu_seconds(neo4j_pid), before[1], args.events)
+        echo(f"  {service['events_per_s']:,} events/s acknowledged, p50 {service['ack_latency']['p50_ms']} ms; "
+             f"CPU ms per event: client {service['client_cpu_ms_per_event']}, service "
+             f"{service['service_cpu_ms_per_event']}, neo4j {service['neo4j_cpu_ms_per_event']}")
 
-    result = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "raw": raw, "service": service,
-              "target_events_per_s": TARGET_EVENTS_PER_S}
+    result = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "cores": os.cpu_count(), "raw": raw,
+              "service": service, "target_events_per_s": TARGET_EVENTS_PER_S}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "ingest.json").write_text(json.dumps(result, indent=2))
     print("| OpenLineage ingestion | events | events/s | ack p50 / p99 ms |")
@@ -160,6 +274,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{service['events_per_s']:,} (target ≥ {TARGET_EVENTS_PER_S:,}) | "
           f"{service['ack_latency']['p50_ms']} / {service['ack_latency']['p99_ms']} |")
     return 0
+
+
+def _per_event(after: float | None, before: float | None, events: int) -> float | None:
+    return None if after is None or before is None else round((after - before) * 1000 / events, 3)
 
 
 def _tempdir(base):

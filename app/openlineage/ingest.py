@@ -1,10 +1,16 @@
 """Group commit for OpenLineage events: concurrent requests share write transactions.
 
-Each request hands its event's graph changes to `LineageIngest.submit` and waits. One writer
+Each request hands its event's graph changes to `LineageIngest.submit` and waits. A writer
 task takes everything queued (up to `max_batch` events), merges it (merging is commutative,
 see events.py) and applies it in one transaction; every waiting request is answered only after
 that transaction committed. Under load, batches grow by themselves while the previous commit
 runs; an idle service commits a lone event at once, without waiting for company.
+
+`writers` transactions may be in flight at once (default WRITERS): while one commits, another
+writer can start the next batch. Their batches share jobs, datasets and teams, so they may wait
+on each other's locks; rows go in key order (repository.py) so they rarely deadlock, and a
+deadlock is a transient error the driver's managed transaction retries. The merge rules are
+commutative, so the order in which concurrent batches commit does not change the graph.
 
 When a batch is refused (one event contradicts the graph, e.g. a run moving to another job),
 its events are retried one transaction each, so only the offending event gets the refusal.
@@ -25,6 +31,11 @@ from app.openlineage.events import GraphChanges
 
 log = logging.getLogger("app.openlineage")
 
+# Transactions in flight at once. One: on two cores shared with Neo4j the service is CPU-bound,
+# and a second writer splits the same 16 waiting requests into smaller batches (5.4 instead of
+# 8 events a transaction), costing more CPU per event for no gain in throughput (README "Benchmark").
+WRITERS = 1
+
 
 @dataclass
 class _Pending:
@@ -36,25 +47,31 @@ class _Pending:
 class LineageIngest:
     """The process's event writer; `start()` in the app's lifespan, `stop()` on shutdown."""
 
-    def __init__(self, db: Database, *, max_batch: int = 256, max_queued: int = 10_000):
+    def __init__(self, db: Database, *, max_batch: int = 256, max_queued: int = 10_000,
+                 writers: int | None = None):
         self.db = db
         self.max_batch = max_batch
+        self.writers = writers or WRITERS
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue(maxsize=max_queued)
-        self._writer: asyncio.Task | None = None
-        # Figures for the benchmark and the logs: transactions committed, events they carried.
+        self._tasks: list[asyncio.Task] = []
+        # Figures for the benchmark and the logs: transactions committed, events they carried,
+        # and transaction attempts (more attempts than transactions: deadlocks or refusals retried).
         self.transactions = 0
         self.events = 0
+        self.attempts = 0
 
     def start(self) -> None:
-        if self._writer is None:
-            self._writer = asyncio.create_task(self._write_forever(), name="lineage-ingest")
+        if not self._tasks:
+            self._tasks = [asyncio.create_task(self._write_forever(), name=f"lineage-ingest-{index}")
+                           for index in range(self.writers)]
 
     async def stop(self) -> None:
-        if self._writer is not None:
-            self._writer.cancel()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._writer
-            self._writer = None
+                await task
+        self._tasks = []
         while not self._queue.empty():
             pending = self._queue.get_nowait()
             if not pending.done.done():
@@ -74,11 +91,16 @@ class LineageIngest:
             batch = [await self._queue.get()]
             while len(batch) < self.max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
-            await self._commit(batch)
+            try:
+                await self._commit(batch)
+            except asyncio.CancelledError:
+                # Stopped mid-commit: whether it committed is unknown; replays are idempotent.
+                _settle(batch, Unavailable("The service is shutting down; send the event again."))
+                raise
 
     async def _commit(self, batch: list[_Pending]) -> None:
         try:
-            await self.db.write(_apply, batch)
+            await self.db.write(self._attempt, batch)
         except (Conflict, InvalidInput) as refusal:
             if len(batch) == 1:
                 _settle(batch, refusal)
@@ -97,6 +119,10 @@ class LineageIngest:
         self.transactions += 1
         self.events += len(batch)
         _settle(batch, None)
+
+    async def _attempt(self, tx: Tx, batch: list[_Pending]) -> None:
+        self.attempts += 1
+        await _apply(tx, batch)
 
 
 async def _apply(tx: Tx, batch: list[_Pending]) -> None:

@@ -9,6 +9,7 @@ the nodes they share in the same order.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from app.db import Tx
@@ -73,7 +74,7 @@ def _node_row(kind: str, change: NodeChange) -> dict[str, Any]:
         at = _text(value.at)
         facets.append({"time_key": time_key, "hash_key": hash_key, "at": at, "hash": digest,
                        "props": {**value.props, time_key: at, hash_key: digest}})
-    return {**change.key, "id": node_id(kind, *map(str, change.key.values())),
+    return {**change.key, "id": _node_id(kind, tuple(change.key.values())),
             "first_at": _text(change.first_at), "last_at": _text(change.last_at), "facets": facets}
 
 
@@ -85,6 +86,13 @@ def _run_row(row: dict[str, Any], change: NodeChange) -> dict[str, Any]:
             "started_at": _text(change.extra.get("started_at")), "ended_at": _text(change.extra.get("ended_at"))}
 
 
+@lru_cache(maxsize=65_536)
+def _node_id(kind: str, key: tuple) -> str:
+    # Jobs, datasets and teams recur in almost every batch: their uuid5 is worth remembering.
+    return node_id(kind, *map(str, key))
+
+
+@lru_cache(maxsize=4_096)  # the nodes of one event share its time
 def _text(at: datetime | None) -> str | None:
     """A UTC time as fixed-width ISO 8601 text: the statements turn it back into a datetime, and
     the facet bookkeeping (ol_<facet>_at) compares it as text, which fixed width keeps in time order.
