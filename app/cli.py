@@ -209,3 +209,6 @@ main.add_command(import_group)
 
 from app.governance.cli import gate  # noqa: E402  (`lineagegraph gate`, app/governance/cli.py)
 main.add_command(gate)
+
+from app.auth.cli import token  # noqa: E402  (`lineagegraph token …`, app/auth/cli.py)
+main.add_command(token)

@@ -1,8 +1,8 @@
 """A small synchronous HTTP client for the registry's API, for commands that run elsewhere (CI/CD).
 
 One place for what every remote command needs: where the registry is (`--registry-url` or
-`LINEAGEGRAPH_URL`), who is calling (a bearer token from `--token` or `LINEAGEGRAPH_TOKEN`,
-sent when given; the `X-Lineagegraph-Principal` header until authentication exists), timeouts,
+`LINEAGEGRAPH_URL`), who is calling (a bearer token from `--token` or `LINEAGEGRAPH_TOKEN`, sent as
+`Authorization: Bearer …` when given: the registry takes the caller's identity from it), timeouts,
 retries of what is safe to retry, and one vocabulary of failures:
 
 - `RegistryUnreachable`: the registry could not answer — connection refused, timeout, HTTP 429
@@ -29,8 +29,6 @@ import httpx
 DEFAULT_URL = "http://127.0.0.1:8000"
 URL_ENV = "LINEAGEGRAPH_URL"
 TOKEN_ENV = "LINEAGEGRAPH_TOKEN"
-PRINCIPAL_ENV = "LINEAGEGRAPH_PRINCIPAL"
-PRINCIPAL_HEADER = "X-Lineagegraph-Principal"
 
 GRAPHQL_PATH = "/graphql"
 LINEAGE_PATH = "/api/v1/lineage"
@@ -120,7 +118,7 @@ class RegistryClient:
     that is safe because every write the API offers is idempotent.
     """
 
-    def __init__(self, url: str = DEFAULT_URL, *, token: str | None = None, principal: str | None = None,
+    def __init__(self, url: str = DEFAULT_URL, *, token: str | None = None,
                  timeout: float = DEFAULT_TIMEOUT, retries: int = 0, backoff: float = 1.0,
                  transport: httpx.BaseTransport | None = None):
         self.url = normalise_url(url)
@@ -130,8 +128,6 @@ class RegistryClient:
         headers = {"User-Agent": f"lineagegraph-cli/{_client_version()}", "Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        if principal:
-            headers[PRINCIPAL_HEADER] = principal
         self._http = httpx.Client(
             base_url=self.url,
             headers=headers,

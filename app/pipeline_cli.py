@@ -27,7 +27,6 @@ from app.client import (
     DEFAULT_TIMEOUT,
     DEFAULT_URL,
     EXIT_OK,
-    PRINCIPAL_ENV,
     TOKEN_ENV,
     URL_ENV,
     RegistryClient,
@@ -78,15 +77,13 @@ name. Names that contain '@', and namespaces with a path, need JSON."""
 # --- shared options and error handling ---------------------------------------------------------
 
 def registry_options(command):
-    """--registry-url, --token, --principal, --timeout, --retries, --json: every remote command takes them."""
+    """--registry-url, --token, --timeout, --retries, --json: every remote command takes them."""
     options = [
         click.option("--registry-url", envvar=URL_ENV, default=DEFAULT_URL, show_default=True, show_envvar=True,
                      metavar="URL", help="The registry's base URL."),
         click.option("--token", envvar=TOKEN_ENV, default=None, show_envvar=True, metavar="TOKEN",
                      help="Bearer token sent as `Authorization: Bearer …` (prefer the variable: "
                           "options show in process lists)."),
-        click.option("--principal", envvar=PRINCIPAL_ENV, default=None, show_envvar=True, metavar="NAME",
-                     help="Who is recording, for the audit trail (X-Lineagegraph-Principal), e.g. ci-bot."),
         click.option("--timeout", type=click.FloatRange(0.1, 600), default=DEFAULT_TIMEOUT, show_default=True,
                      metavar="SECONDS", help="Per-request timeout."),
         click.option("--retries", type=click.IntRange(0, 10), default=2, show_default=True,
@@ -103,22 +100,21 @@ def registry_options(command):
 class Remote:
     url: str
     token: str | None
-    principal: str | None
     timeout: float
     retries: int
     as_json: bool
 
     def client(self) -> RegistryClient:
-        return RegistryClient(self.url, token=self.token, principal=self.principal, timeout=self.timeout,
+        return RegistryClient(self.url, token=self.token, timeout=self.timeout,
                               retries=self.retries)
 
 
-def _remote(registry_url, token, principal, timeout, retries, as_json) -> Remote:
+def _remote(registry_url, token, timeout, retries, as_json) -> Remote:
     try:
         url = normalise_url(registry_url)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--registry-url'") from None
-    return Remote(url, token or None, principal or None, timeout, retries, as_json)
+    return Remote(url, token or None, timeout, retries, as_json)
 
 
 def _fail(remote: Remote, error: RegistryError, doing: str) -> None:

@@ -44,8 +44,6 @@ def import_() -> None:
               show_envvar=True, help="The lineagegraph service to import into.")
 @click.option("--token", default=None, envvar="LINEAGEGRAPH_TOKEN", show_envvar=True,
               help="API token sent as 'Authorization: Bearer …'.")
-@click.option("--principal", default=None, envvar="LINEAGEGRAPH_PRINCIPAL", show_envvar=True, metavar="NAME",
-              help="Who imports (the X-Lineagegraph-Principal header).")
 @click.option("--experiment", "experiments", multiple=True, metavar="NAME",
               help="Import only this experiment (repeatable); default all active ones.")
 @click.option("--namespace", default="mlflow", show_default=True,
@@ -56,7 +54,7 @@ def import_() -> None:
               help="Events sent at once (the registry commits concurrent events together).")
 @click.option("--dry-run", is_flag=True, help="Print the OpenLineage events as JSON lines instead of sending them.")
 def mlflow(tracking_uri: str, model_registry_uri: str | None, registry_url: str, token: str | None,
-           principal: str | None, experiments: tuple[str, ...], namespace: str, timeout: float, workers: int,
+           experiments: tuple[str, ...], namespace: str, timeout: float, workers: int,
            dry_run: bool) -> None:
     """Import an MLflow tracking store: experiments, runs (parameters, metrics, code), dataset
     inputs with their digests, registered models with their versions and aliases.
@@ -73,7 +71,7 @@ def mlflow(tracking_uri: str, model_registry_uri: str | None, registry_url: str,
                                  param_hint="--namespace")
 
     def make_client():
-        return importer.lineage_client(registry_url, token=token, principal=principal, timeout=timeout)
+        return importer.lineage_client(registry_url, token=token, timeout=timeout)
 
     if not dry_run:  # a malformed --registry-url fails here, before the store is read
         try:

@@ -695,7 +695,6 @@ LINEAGE_ENDPOINT = "api/v1/lineage"
 # refuses is not retried. Re-sending is safe: the endpoint is idempotent.
 RETRY = {"total": 3, "connect": 3, "read": 2, "status": 3, "backoff_factor": 0.3,
          "status_forcelist": [429, 502, 503, 504], "allowed_methods": ["POST"], "raise_on_status": False}
-PRINCIPAL_HEADER = "X-Lineagegraph-Principal"
 
 
 class RegistryUnreachable(RuntimeError):
@@ -717,8 +716,7 @@ class Refusal:
     message: str
 
 
-def lineage_client(registry_url: str, *, token: str | None = None, principal: str | None = None,
-                   timeout: float = 30.0):
+def lineage_client(registry_url: str, *, token: str | None = None, timeout: float = 30.0):
     """An `OpenLineageClient` sending to the registry's `/api/v1/lineage` over HTTP. It adds no
     source-code or environment facets of the machine the import runs on."""
     import os
@@ -731,8 +729,7 @@ def lineage_client(registry_url: str, *, token: str | None = None, principal: st
                                  "nothing; unset it to import.")
     auth = ApiKeyTokenProvider({"apiKey": token}) if token else TokenProvider({})
     config = HttpConfig(url=registry_url.rstrip("/") + "/", endpoint=LINEAGE_ENDPOINT, timeout=timeout,
-                        auth=auth, retry=dict(RETRY),
-                        custom_headers={PRINCIPAL_HEADER: principal} if principal else {})
+                        auth=auth, retry=dict(RETRY))
     return OpenLineageClient(transport=HttpTransport(config), config={
         "facets": {"environment_variables": [], "source_code_location": {"disabled": True}},
         "dataset": {"reducing_enabled": False},

@@ -1,0 +1,169 @@
+"""`lineagegraph token …`: issue, list and revoke API tokens through the registry's API.
+
+The commands call `createApiToken`, `apiTokens` and `revokeApiToken` over HTTP (app/client.py)
+with the caller's own token (an admin's: they need `manage_access`), and exit with the pipeline
+commands' statuses (README "Access tokens"):
+
+  0  done
+  1  refused by the registry: invalid input, an unknown team, no such token
+  2  bad usage (nothing was sent)
+  3  registry unreachable or unavailable: retry later
+  4  unauthenticated or forbidden (not an admin)
+
+`token create` prints the secret alone on stdout, so `export LINEAGEGRAPH_TOKEN=$(lineagegraph
+token create …)` works; everything else goes to stderr. The secret is shown this once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from app.client import EXIT_OK, RegistryError
+from app.pipeline_cli import _fail, _iso, _print_json, _remote, _Time, registry_options
+
+# The values of app.auth.permissions.Role (a test keeps them equal); not imported, so the CLI
+# does not load the GraphQL server's modules to parse its options.
+ROLES = ("viewer", "contributor", "data_steward", "security_lead", "product_owner", "approver", "admin")
+
+TOKEN_FIELDS = "id principal description createdAt createdBy expiresAt revokedAt revokedBy"
+
+CREATE_API_TOKEN = f"""mutation($input: CreateApiTokenInput!) {{
+  createApiToken(input: $input) {{
+    __typename
+    ... on IssuedApiToken {{ secret token {{ {TOKEN_FIELDS} }} }}
+    ... on UserError {{ code message }}
+    ... on InvalidInputError {{ field }}
+    ... on NotFoundError {{ kind key }}
+  }} }}"""
+
+REVOKE_API_TOKEN = f"""mutation($id: String!) {{
+  revokeApiToken(id: $id) {{
+    __typename
+    ... on ApiToken {{ {TOKEN_FIELDS} }}
+    ... on UserError {{ code message }}
+    ... on InvalidInputError {{ field }}
+    ... on NotFoundError {{ kind key }}
+  }} }}"""
+
+API_TOKENS = f"""query($principal: String, $first: Int!) {{
+  apiTokens(principal: $principal, first: $first) {{ {TOKEN_FIELDS} }} }}"""
+
+EXIT_CODES_HELP = """\b
+Exit status:
+  0  done
+  1  refused by the registry (invalid input, unknown team, no such token)
+  2  bad usage (nothing was sent)
+  3  registry unreachable or unavailable: retry later
+  4  unauthenticated or forbidden (these commands need an admin's token)"""
+
+
+@click.group("token")
+def token() -> None:
+    """Issue, list and revoke API tokens (admins only)."""
+
+
+@token.command("create", epilog=EXIT_CODES_HELP)
+@click.option("--principal", required=True, metavar="NAME",
+              help="The person or pipeline the token authenticates, e.g. ana or airflow-prod (created when new).")
+@click.option("--role", "roles", required=True, multiple=True, type=click.Choice(ROLES, case_sensitive=False),
+              help="Its role (repeatable); replaces the roles it had.")
+@click.option("--team", "teams", multiple=True, metavar="TEAM",
+              help="A team it belongs to (repeatable; each must exist); replaces the teams it had.")
+@click.option("--description", default=None, metavar="TEXT", help="What the token is for, e.g. 'airflow prod'.")
+@click.option("--expires-at", type=_Time(), default=None,
+              help="When the token stops working (ISO 8601; UTC unless a zone is given); default never.")
+@registry_options
+def token_create(principal, roles, teams, description, expires_at, **remote_options) -> None:
+    """Give PRINCIPAL exactly these roles and teams, and issue it a new API token.
+
+    The secret is printed alone on stdout, this once (only its sha256 is stored); the token's
+    id, which revokes it, goes to stderr. It is sent once whatever --retries says: after a lost
+    answer the token may exist, and a second try would issue another (list, then revoke or retry).
+
+    \b
+    export LINEAGEGRAPH_TOKEN=$(lineagegraph token create --principal airflow-prod \\
+        --role contributor --team risk --description "airflow prod")
+    """
+    remote = replace(_remote(**remote_options), retries=0)
+    request: dict[str, Any] = {"principal": principal, "roles": sorted({r.upper() for r in roles}),
+                               "teams": list(dict.fromkeys(teams))}
+    if description is not None:
+        request["description"] = description
+    if expires_at is not None:
+        request["expiresAt"] = _iso(expires_at)
+    with remote.client() as client:
+        try:
+            issued = client.graphql(CREATE_API_TOKEN, {"input": request})["createApiToken"]
+        except RegistryError as error:
+            _fail(remote, error, f"issuing a token for {principal}")
+    record = issued["token"]
+    if remote.as_json:
+        _print_json({"ok": True, "exitCode": EXIT_OK, "secret": issued["secret"], "token": record,
+                     "roles": [r.lower() for r in request["roles"]], "teams": request["teams"]})
+        return
+    click.echo(issued["secret"])
+    click.echo(f"issued token {record['id']} for {record['principal']} (roles {', '.join(roles)}; "
+               f"teams {', '.join(request['teams']) or '-'}; expires {record.get('expiresAt') or 'never'}); "
+               "the secret above is shown this once", err=True)
+
+
+@token.command("revoke", epilog=EXIT_CODES_HELP)
+@click.argument("token_id", metavar="TOKEN_ID")
+@registry_options
+def token_revoke(token_id, **remote_options) -> None:
+    """Revoke the API token TOKEN_ID: it authenticates nobody from now on.
+
+    Revoking a revoked token again changes nothing. Other registry processes may accept it
+    for a few more seconds (their authentication cache).
+    """
+    remote = _remote(**remote_options)
+    with remote.client() as client:
+        try:
+            record = client.graphql(REVOKE_API_TOKEN, {"id": token_id})["revokeApiToken"]
+        except RegistryError as error:
+            _fail(remote, error, f"revoking token {token_id}")
+    record = {k: v for k, v in record.items() if k != "__typename"}
+    if remote.as_json:
+        _print_json({"ok": True, "exitCode": EXIT_OK, "token": record})
+        return
+    click.echo(f"token {record['id']} of {record['principal']} revoked at {record['revokedAt']} "
+               f"by {record['revokedBy']}")
+
+
+@token.command("list", epilog=EXIT_CODES_HELP)
+@click.option("--principal", default=None, metavar="NAME", help="Only this principal's tokens.")
+@click.option("--first", type=click.IntRange(1, 500), default=100, show_default=True, help="How many, newest first.")
+@registry_options
+def token_list(principal, first, **remote_options) -> None:
+    """List API tokens, newest first (never their secrets).
+
+    One line each: id, principal, status (active, revoked or expired), created, expires,
+    description.
+    """
+    remote = _remote(**remote_options)
+    with remote.client() as client:
+        try:
+            tokens = client.graphql(API_TOKENS, {"principal": principal, "first": first})["apiTokens"]
+        except RegistryError as error:
+            _fail(remote, error, "listing API tokens")
+    if remote.as_json:
+        _print_json({"ok": True, "exitCode": EXIT_OK, "tokens": tokens})
+        return
+    if not tokens:
+        click.echo("no API tokens" + (f" for {principal}" if principal else ""), err=True)
+    for record in tokens:
+        click.echo("\t".join([record["id"], record["principal"], _status(record), record["createdAt"],
+                              record.get("expiresAt") or "never", record.get("description") or ""]))
+
+
+def _status(record: dict[str, Any]) -> str:
+    if record.get("revokedAt"):
+        return "revoked"
+    expires = record.get("expiresAt")
+    if expires and datetime.fromisoformat(expires) <= datetime.now(UTC):
+        return "expired"
+    return "active"
