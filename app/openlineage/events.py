@@ -21,7 +21,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -99,8 +99,9 @@ class FacetValue:
     at: datetime
     props: dict[str, Any]
 
-    @property
+    @cached_property
     def digest(self) -> str:
+        # Cached: merges compare it again and again, and props never change after reading.
         return hashlib.sha256(json.dumps(self.props, sort_keys=True, default=str).encode()).hexdigest()
 
     def wins_over(self, other: FacetValue) -> bool:
