@@ -148,7 +148,7 @@ def _checks(requirements: TierRequirements, facts: GateFacts, private_datasets: 
 def _check_problem(kind: str, check: dict | None, *, waivable: bool) -> str | None:
     """Why a recorded check does not count (None when it does)."""
     if check is None:
-        return f"A {kind} check must be recorded with status PASSED; none is."
+        return f"The {kind} check must be recorded with status PASSED; none is."
     if check["status"] == "PASSED" or (check["status"] == "WAIVED" and waivable):
         return None
     if check["status"] == "WAIVED":
