@@ -1,13 +1,13 @@
 // Registers a version of an existing model by (model_name, version); the artifact digest is
 // fixed once recorded. No row when the model does not exist. Returns the node, whether anything
-// changed, and the stored digest for the caller to compare. A stage change is kept as history:
-// the current (n)-[:IN_STAGE {since}]->(:Stage) edge gets `until`, a new one starts.
+// changed, and the stored digest for the caller to compare. A new version starts in DEVELOPMENT,
+// its first IN_STAGE span opening now; stage changes belong to promotion (cypher/governance).
 // params: model_name, version, id, artifact_digest, props, now, principal
 MATCH (model:Model {name: $model_name})
 MERGE (n:ModelVersion {model_name: $model_name, version: $version})
 ON CREATE SET n += $props, n.id = $id, n.created_at = $now,
               n.created_by = $principal, n.updated_at = $now, n.updated_by = $principal,
-              n.model_id = model.id, n.quarantined = false, n.stage = coalesce($props.stage, 'DEVELOPMENT')
+              n.model_id = model.id, n.quarantined = false, n.stage = 'DEVELOPMENT'
 MERGE (n)-[:VERSION_OF]->(model)
 // The digest may be recorded late, once; the caller refuses a different one (stored_digest).
 WITH n, n.artifact_digest AS stored_digest, n.artifact_digest IS NULL AND $artifact_digest IS NOT NULL AS digest_added
@@ -18,10 +18,8 @@ CALL (n, changed, digest_added) {
   WITH n WHERE size(changed) > 0 OR digest_added
   SET n += $props, n.updated_at = $now, n.updated_by = $principal
 }
-CALL (n, changed) {
-  WITH n WHERE 'stage' IN changed OR NOT EXISTS { (n)-[:IN_STAGE]->(:Stage) }
-  OPTIONAL MATCH (n)-[current:IN_STAGE WHERE current.until IS NULL]->(:Stage)
-  SET current.until = $now
+CALL (n) {
+  WITH n WHERE NOT EXISTS { (n)-[:IN_STAGE]->(:Stage) }
   MERGE (stage:Stage {name: n.stage})
   ON CREATE SET stage.id = randomUUID()
   CREATE (n)-[:IN_STAGE {since: $now, by: $principal}]->(stage)
