@@ -73,6 +73,8 @@ class Registered:
     node: dict
     created: bool
     changed: bool
+    # The values this call replaced, by field (for the audit trail's `before`).
+    previous: dict = field(default_factory=dict)
 
 @dataclass(frozen=True)
 class Actor:
@@ -260,7 +262,8 @@ async def register_deployment(
             raise Conflict(
                 f"Deployment {params['environment']}/{params['name']} switched to another version after "
                 f"{actor.now.isoformat()}; an older switch cannot be recorded over it.", field="serving")
-        return Registered(node=record["node"], created=registered.created, changed=registered.changed or record["changed"])
+        return Registered(node=record["node"], created=registered.created, changed=registered.changed or record["changed"],
+                          previous=registered.previous)
 
     return await db.write(work)
 
@@ -409,7 +412,8 @@ async def _upsert(tx: Tx, query: str, params: dict, actor: Actor, *, missing: Ex
     record = await repository.upsert(tx, query, id=_new_id(), **params, **actor.stamp())
     if record is None:
         raise missing or NotFound("A referenced record does not exist.")
-    return Registered(node=record["node"], created=record["created"], changed=record["changed"])
+    return Registered(node=record["node"], created=record["created"], changed=record["changed"],
+                      previous=dict(record["previous"]))
 
 async def _upsert_audited(tx: Tx, action: str, kind: Kind, query: str, params: dict, actor: Actor, *,
                           missing: Exception | None = None) -> Registered:
@@ -424,7 +428,8 @@ async def _upsert_dataset_version(tx: Tx, params: dict, actor: Actor) -> Registe
     if record is None:
         raise _not_found(Kinds.DATASET.value, {"namespace": params["namespace"], "name": params["name"]})
     _check_immutable("digest", record["stored_digest"], params["digest"])
-    return Registered(node=record["node"], created=record["created"], changed=record["changed"])
+    return Registered(node=record["node"], created=record["created"], changed=record["changed"],
+                      previous=dict(record["previous"]))
 
 async def _upsert_run(tx: Tx, params: dict, actor: Actor) -> Registered:
     await _authorize(tx, actor, "auth.owner_of_job", {"namespace": params["job_namespace"], "name": params["job_name"]})
@@ -437,7 +442,8 @@ async def _upsert_run(tx: Tx, params: dict, actor: Actor) -> Registered:
             f"Run {params['run_id']} is recorded under job {stored[0]}/{stored[1]}; a run cannot move to another job.",
             field="job",
         )
-    return Registered(node=record["node"], created=record["created"], changed=record["changed"])
+    return Registered(node=record["node"], created=record["created"], changed=record["changed"],
+                      previous=dict(record["previous"]))
 
 async def _register_model_version(tx: Tx, prepared: dict, actor: Actor) -> Registered:
     params = prepared["params"]
@@ -456,7 +462,8 @@ async def _register_model_version(tx: Tx, prepared: dict, actor: Actor) -> Regis
             raise _not_found(Kinds.DATASET_VERSION.value, {
                 "namespace": metric["dataset_namespace"], "name": metric["dataset_name"], "version": metric["dataset_version"]})
         changed = changed or evaluation["changed"]
-    return Registered(node=record["node"], created=record["created"], changed=changed)
+    return Registered(node=record["node"], created=record["created"], changed=changed,
+                      previous=dict(record["previous"]))
 
 async def _link_run_io(tx: Tx, run_id: str, refs: dict[str, list[dict]], actor: Actor) -> None:
     anchor = {"run_id": run_id, "now": actor.now}
@@ -490,11 +497,14 @@ _IO_KINDS = {"used_dataset_versions": Kinds.DATASET_VERSION, "used_features": Ki
 def _audit(tx: Tx, actor: Actor, action: str, kind: Kind, result: Registered | dict, params: dict | None = None,
            **links: Any) -> None:
     """The use case's one audit event (action = its GraphQL mutation's name), in its transaction.
-    before: whether this call created / changed the node; after: its natural key, the fields this
+    before: whether this call created / changed the node, and the values it replaced; after: its natural key, the fields this
     call gave (as now stored) and the links it recorded (as key texts; empty lists left out)."""
     node = result.node if isinstance(result, Registered) else result
-    before = ({"created": result.created, "changed": result.changed} if isinstance(result, Registered)
-              else {"created": False})
+    before: dict[str, Any] = {"created": False}
+    if isinstance(result, Registered):
+        before = {"created": result.created, "changed": result.changed}
+        if result.previous:
+            before["fields"] = result.previous
     params = params or {}
     given = {*params.get("props", {}), *(name for name in _AUDITED_PARAMS if params.get(name) is not None)}
     after = {**{name: node.get(name) for name in kind.key_fields},

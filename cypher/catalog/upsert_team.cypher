@@ -1,11 +1,13 @@
 // Registers a team by name, or updates the fields given; returns it and whether anything changed.
+// `previous`: [field, value before] of each field this call changed, for the audit trail.
 // params: name, id, props, now, principal
 MERGE (n:Team {name: $name})
 ON CREATE SET n += $props, n.id = $id, n.created_at = $now, n.created_by = $principal,
               n.updated_at = $now, n.updated_by = $principal
-WITH n, [k IN keys($props) WHERE n[k] IS NULL OR n[k] <> $props[k]] AS changed
+WITH n, [k IN keys($props) WHERE n[k] IS NULL OR n[k] <> $props[k]] AS changed,
+     [k IN keys($props) WHERE n[k] IS NOT NULL AND n[k] <> $props[k] | [k, n[k]]] AS previous
 CALL (n, changed) {
   WITH n WHERE size(changed) > 0
   SET n += $props, n.updated_at = $now, n.updated_by = $principal
 }
-RETURN n {.*} AS node, n.id = $id AS created, size(changed) > 0 AS changed
+RETURN n {.*} AS node, previous, n.id = $id AS created, size(changed) > 0 AS changed

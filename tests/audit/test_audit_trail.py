@@ -135,7 +135,7 @@ def test_an_event_summarises_before_and_after(graph, gql):
     created, changed, unchanged = [e for e in _events(graph) if e["action"] == "registerTeam"]
     assert json.loads(created["before"]) == {"created": True, "changed": False}
     assert json.loads(created["after"]) == {"name": "risk", "description": "first"}
-    assert json.loads(changed["before"]) == {"created": False, "changed": True}
+    assert json.loads(changed["before"]) == {"created": False, "changed": True, "fields": {"description": "first"}}
     assert json.loads(changed["after"]) == {"name": "risk", "description": "second"}
     assert json.loads(unchanged["before"]) == {"created": False, "changed": False}
 
