@@ -52,6 +52,11 @@ class CatalogLoaders:
 
         return self._get(("related", query), load)
 
+    def batched(self, name: str, load) -> DataLoader:
+        """A request-scoped loader for another domain's batched read (`load(keys) -> values`),
+        made on first use under `name` and shared by every field of the response."""
+        return self._get(("batched", name), load)
+
     def _get(self, name: tuple[str, str], load) -> DataLoader:
         loader = self._loaders.get(name)
         if loader is None:

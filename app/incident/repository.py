@@ -47,10 +47,10 @@ async def summaries(tx: Tx, ids: list[str]) -> dict[str, dict]:
     return {r["id"]: dict(r) for r in await tx.records("incident.summaries", ids=ids)}
 
 
-async def affected(tx: Tx, **params: Any) -> dict | None:
-    """One page of an incident's affected nodes and the total; None when the incident does not exist."""
-    record = await tx.single("incident.affected", **params)
-    return dict(record) if record is not None else None
+async def affected(tx: Tx, requests: list[dict]) -> dict[int, dict]:
+    """Pages of incidents' affected nodes with their totals, by request key; incidents that do not
+    exist are left out."""
+    return {record["key"]: dict(record) for record in await tx.records("incident.affected", requests=requests)}
 
 
 async def list_ids(tx: Tx, **params: Any) -> list[dict]:

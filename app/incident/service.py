@@ -214,14 +214,33 @@ async def list_incidents(db: Database, *, status: str | None, first: int, after:
     return await db.read(work)
 
 
-async def affected(db: Database, incident_id: str, *, kinds: list[str] | None, first: int, offset: int) -> AffectedPage:
-    """One page of what an incident affects, model versions first, nearest first."""
-    v.in_range("first", first, 1, limits.MAX_PAGE_SIZE)
-    v.in_range("offset", offset, 0, limits.MAX_NODE_BUDGET)
-    row = await db.read(repository.affected, id=incident_id, kinds=kinds, offset=offset, limit=first)
-    if row is None:
-        raise NotFound(f"Incident {incident_id} does not exist.", kind="Incident", key=incident_id)
-    return AffectedPage(total=row["total"], items=row["page"])
+@dataclass(frozen=True)
+class AffectedRequest:
+    """Which page of an incident's affected assets a field asks for (a DataLoader key)."""
+
+    incident_id: str
+    kinds: tuple[str, ...] | None
+    first: int
+    offset: int
+
+    def checked(self) -> AffectedRequest:
+        v.in_range("first", self.first, 1, limits.MAX_PAGE_SIZE)
+        v.in_range("offset", self.offset, 0, limits.MAX_NODE_BUDGET)
+        return self
+
+
+async def affected_pages(db: Database, requests: list[AffectedRequest]) -> list[AffectedPage]:
+    """Pages of what incidents affect, model versions first, nearest first: one read for them all."""
+    rows = await db.read(repository.affected, [
+        {"key": index, "id": r.incident_id, "kinds": list(r.kinds) if r.kinds else None, "offset": r.offset,
+         "limit": r.first} for index, r in enumerate(requests)])
+    pages = []
+    for index, request in enumerate(requests):
+        row = rows.get(index)
+        if row is None:
+            raise NotFound(f"Incident {request.incident_id} does not exist.", kind="Incident", key=request.incident_id)
+        pages.append(AffectedPage(total=row["total"], items=row["page"]))
+    return pages
 
 
 # --- helpers ----------------------------------------------------------------------------------------

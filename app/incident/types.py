@@ -135,14 +135,21 @@ class Incident:
             description="Continue after this `endCursor` of a previous page; null for the first page.")] = None,
     ) -> AffectedPage:
         offset = _offset(after)
-        page = await service.affected(info.context.db, self.id, kinds=[k.value for k in kinds] if kinds else None,
-                                      first=first, offset=offset)
+        request = service.AffectedRequest(self.id, tuple(k.value for k in kinds) if kinds else None, first, offset)
+        page = await info.context.loaders.batched("incident.affected", _load_affected(info)).load(request.checked())
         end = offset + len(page.items)
         return AffectedPage(
             total_count=page.total,
             items=[AffectedItem(kind=i["kind"], depth=i["depth"], node=from_labelled(i["kind"], i["node"]))
                    for i in page.items],
             has_next_page=end < page.total, end_cursor=_cursor(end) if page.items else None)
+
+
+def _load_affected(info: Info):
+    async def load(requests: list[service.AffectedRequest]) -> list:
+        return await service.affected_pages(info.context.db, list(requests))
+
+    return load
 
 
 def incident(summary: dict) -> Incident:

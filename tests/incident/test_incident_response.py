@@ -160,3 +160,20 @@ def test_incidents_are_listed_by_status(demo_registry, gql):
     assert paged["totalCount"] == 4 and paged["hasNextPage"] is True
     assert [i["kind"] for i in paged["items"]] == ["Run", "Run"]
     assert gql('{ incident(id: "nope") { id } }')["data"]["incident"] is None
+
+
+def test_listing_incidents_with_what_they_affect_costs_the_same_round_trips_for_one_or_many(demo_registry, gql, client):
+    listing = """{ incidents(first: 50) { nodes { id affected(first: 3) { totalCount items { kind } } } } }"""
+
+    def statements_for_listing() -> tuple[int, list]:
+        before = client.app.state.db.statements_run
+        nodes = gql(listing)["data"]["incidents"]["nodes"]
+        return client.app.state.db.statements_run - before, nodes
+
+    support.quarantine(gql, datasetVersion=support.CORRUPTED)
+    one, nodes = statements_for_listing()
+    assert len(nodes) == 1 and nodes[0]["affected"]["totalCount"] > 0
+    support.quarantine(gql, modelVersion={"model": "base-llm", "version": "7b-v1"})
+    two, nodes = statements_for_listing()
+    assert len(nodes) == 2 and all(n["affected"]["totalCount"] > 0 for n in nodes)
+    assert two == one  # `affected` is batched across incidents (a DataLoader), not a query per incident
