@@ -77,7 +77,7 @@ async def record_check(db: Database, principal: Principal, model_version: ModelV
             raise _not_found(Kinds.MODEL_VERSION.value, ref)
         if record["changed"]:
             tx.record_audit(AuditEntry(actor=principal.name, action="recordCheck", target_kind="ModelVersion",
-                                       target_key=version_key(ref), target_id=record["model_version_id"],
+                                       target_key=Kinds.MODEL_VERSION.value.describe_key(ref), target_id=record["model_version_id"],
                                        before=_check_summary(kind, record["before"]),
                                        after=_check_summary(kind, record["check"])))
         return CheckRecorded(check=record["check"], changed=record["changed"])
@@ -106,7 +106,7 @@ async def approve(db: Database, policies: Policies, principal: Principal, model_
         record = await repository.record_approval(tx, **params)
         if record["created"]:
             tx.record_audit(AuditEntry(actor=principal.name, action="approveModelVersion", target_kind="ModelVersion",
-                                       target_key=version_key(ref), target_id=record["model_version_id"],
+                                       target_key=Kinds.MODEL_VERSION.value.describe_key(ref), target_id=record["model_version_id"],
                                        after={"approvedFor": stage, "roles": roles}))
         return ApprovalRecorded(approval=record["approval"], created=record["created"])
 
@@ -209,6 +209,6 @@ async def _change_stage(tx: Tx, ref: dict, stage: str, now: datetime, principal:
         raise _not_found(Kinds.MODEL_VERSION.value, ref)
     if record["changed"]:
         tx.record_audit(AuditEntry(actor=principal, action=action, target_kind="ModelVersion",
-                                   target_key=version_key(ref), target_id=record["node"]["id"],
+                                   target_key=Kinds.MODEL_VERSION.value.describe_key(ref), target_id=record["node"]["id"],
                                    before={"stage": record["before"]}, after={"stage": stage}))
     return record

@@ -15,7 +15,7 @@ from app import limits
 from app.audit.entry import AuditEntry
 from app.catalog import repository as catalog_repository
 from app.catalog import validation as v
-from app.catalog.kinds import Kinds
+from app.catalog.kinds import BY_LABEL, Kinds
 from app.catalog.service import Actor
 from app.db import Database, Tx
 from app.errors import Conflict, InvalidInput, NotFound
@@ -295,7 +295,8 @@ def _audit_flags(tx: Tx, actor: Actor, action: str, nodes: list[dict], incident_
     """One audit entry per node whose flag changed, so each one's trail says when and why."""
     for node in nodes:
         tx.record_audit(AuditEntry(
-            actor=actor.principal, action=action, target_kind=node["kind"], target_key=key_text(node["kind"], node),
+            actor=actor.principal, action=action, target_kind=node["kind"],
+            target_key=BY_LABEL[node["kind"]].describe_key(node),
             target_id=node["id"], before={"quarantined": not quarantined},
             after={"quarantined": quarantined, "incident": incident_id}))
 
