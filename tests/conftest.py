@@ -54,6 +54,23 @@ def local_test_server(home: Path) -> LocalNeo4j:
     )
 
 
+def load_demo(settings: Settings, queries) -> dict[str, int]:
+    """Load the sample registry (app/demo.py) into the session's Neo4j; counts by kind."""
+    import asyncio
+
+    from app import demo
+    from app.db import Database
+
+    async def run():
+        db = Database.connect(settings, queries)
+        try:
+            return await demo.load_demo(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
 @pytest.fixture(scope="session")
 def neo4j_uri(tmp_path_factory) -> Iterator[str]:
     """The Bolt URI of the session's Neo4j."""

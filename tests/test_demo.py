@@ -3,25 +3,17 @@ GraphQL as a user would, and idempotent."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 
 import pytest
 
 from app import demo
-from app.db import Database
+from tests.conftest import load_demo
 
 
 def _load(settings, queries) -> dict[str, int]:
-    async def run():
-        db = Database.connect(settings, queries)
-        try:
-            return await demo.load_demo(db)
-        finally:
-            await db.close()
-
-    return asyncio.run(run())
+    return load_demo(settings, queries)
 
 
 def _fingerprint(run_cypher) -> str:

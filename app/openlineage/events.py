@@ -279,20 +279,14 @@ def _read_run_event(event: dict, at: datetime, changes: GraphChanges) -> None:
         changes.node("Run", at, extra={"job": parent_job}, run_id=parent_run_id)
         changes.edge("PART_OF", at, run_id, parent_run_id)
 
-    for index, item in enumerate(event.get("inputs") or []):
-        where = f"inputs[{index}]"
-        model_version = _read_model_version(item, at, changes, where)
-        if model_version:
-            changes.edge("USED_MODEL_VERSION", at, run_id, *model_version)
-        else:
-            changes.edge("USED_DATASET_VERSION", at, run_id, *_read_dataset(item, at, changes, where))
-    for index, item in enumerate(event.get("outputs") or []):
-        where = f"outputs[{index}]"
-        model_version = _read_model_version(item, at, changes, where)
-        if model_version:
-            changes.edge("GENERATED_MODEL_VERSION", at, run_id, *model_version)
-        else:
-            changes.edge("GENERATED_DATASET_VERSION", at, run_id, *_read_dataset(item, at, changes, where))
+    for side, relation in (("inputs", "USED"), ("outputs", "GENERATED")):
+        for index, item in enumerate(event.get(side) or []):
+            where = f"{side}[{index}]"
+            model_version = _read_model_version(item, at, changes, where)
+            if model_version:
+                changes.edge(f"{relation}_MODEL_VERSION", at, run_id, *model_version)
+            else:
+                changes.edge(f"{relation}_DATASET_VERSION", at, run_id, *_read_dataset(item, at, changes, where))
 
 
 def _run_id(value: str, where: str) -> str:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 
-from app import demo
-from app.db import Database
 
 CORRUPTED = {"namespace": "s3://raw", "name": "transactions", "version": "2026-03-08"}
 REASON = "Double-loaded partition: amounts doubled."
@@ -41,17 +38,6 @@ SERVING = """query($env: Environment!, $name: String!) { deployment(environment:
   modelVersion { modelName version } } }"""
 
 PRODUCTION = {"environment": "PRODUCTION", "name": "credit-scoring-api", "reason": "incident: corrupted transactions"}
-
-
-def load_demo(settings, queries) -> None:
-    async def load():
-        db = Database.connect(settings, queries)
-        try:
-            await demo.load_demo(db)
-        finally:
-            await db.close()
-
-    asyncio.run(load())
 
 
 def quarantine(gql, headers=None, **input) -> dict:

@@ -7,12 +7,13 @@ from __future__ import annotations
 import pytest
 
 from tests.catalog.fingerprint import graph_fingerprint
+from tests.conftest import load_demo
 from tests.incident import support
 
 
 @pytest.fixture
 def demo_registry(client, settings, queries, graph):
-    support.load_demo(settings, queries)
+    load_demo(settings, queries)
     return graph
 
 def test_quarantining_the_corrupted_snapshot_flags_exactly_its_downstream_and_rollback_restores_version_1(

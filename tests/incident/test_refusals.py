@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tests.catalog.fingerprint import graph_fingerprint
+from tests.conftest import load_demo
 from tests.incident import support
 
 
 @pytest.fixture(scope="module")
 def loaded(client, settings, queries, neo4j_driver):
     neo4j_driver.execute_query(queries["admin.wipe_registry"].text, database_=settings.neo4j_database)
-    support.load_demo(settings, queries)
+    load_demo(settings, queries)
 
 
 @pytest.fixture

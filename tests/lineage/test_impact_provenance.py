@@ -3,12 +3,11 @@ compliance reviewer get, spelled out."""
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 
-from app import demo
-from app.db import Database
+from tests.conftest import load_demo
+
 
 IMPACT = """query($of: ImpactStartInput!, $maxDepth: Int! = 25, $budget: Int! = 50000, $first: Int! = 100,
                  $after: String, $asOf: DateTime, $kinds: [ImpactKind!], $env: Environment,
@@ -34,15 +33,7 @@ CORRUPTED = {"datasetVersion": {"namespace": "s3://raw", "name": "transactions",
 @pytest.fixture(scope="module")
 def demo_registry(client, settings, queries, run_cypher_module):
     run_cypher_module("admin.wipe_registry")
-
-    async def load():
-        db = Database.connect(settings, queries)
-        try:
-            await demo.load_demo(db)
-        finally:
-            await db.close()
-
-    asyncio.run(load())
+    load_demo(settings, queries)
 
 
 @pytest.fixture(scope="module")
