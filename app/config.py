@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -55,6 +56,9 @@ class Settings(BaseSettings):
     tx_retry_time: float = Field(default=3.0, ge=0, alias="LINEAGEGRAPH_TX_RETRY_TIME")
     connect_timeout: float = Field(default=3.0, gt=0, alias="LINEAGEGRAPH_CONNECT_TIMEOUT")
     cypher_dir: Path = Field(default_factory=default_cypher_dir, alias="LINEAGEGRAPH_CYPHER_DIR")
+    # How far ahead of this service's clock a reported time (an OpenLineage eventTime, a lineage
+    # mutation's `at`) may be before it is refused as lying in the future.
+    max_clock_skew_seconds: float = Field(default=300.0, ge=0, alias="LINEAGEGRAPH_MAX_CLOCK_SKEW")
     # The promotion policy (README "Promotion and policies"), read and validated at start-up.
     policy_file: Path = Field(default_factory=default_policy_file, alias="LINEAGEGRAPH_POLICY_FILE")
 
@@ -74,6 +78,10 @@ class Settings(BaseSettings):
     neo4j_bolt_port: int = Field(default=7687, ge=1, le=65535, alias="LINEAGEGRAPH_NEO4J_BOLT_PORT")
     neo4j_heap: str = Field(default="2g", alias="LINEAGEGRAPH_NEO4J_HEAP")
     neo4j_pagecache: str = Field(default="2g", alias="LINEAGEGRAPH_NEO4J_PAGECACHE")
+
+    @property
+    def max_clock_skew(self) -> timedelta:
+        return timedelta(seconds=self.max_clock_skew_seconds)
 
     @property
     def local_neo4j_uri(self) -> str:

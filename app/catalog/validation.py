@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 
 from app.errors import InvalidInput
 
@@ -154,6 +155,25 @@ def parameters(field: str, values: Mapping[str, str] | None) -> dict[str, str]:
         if len(value) > MAX_PARAMETER_VALUE:
             raise InvalidInput(f"{field}.{key} is longer than {MAX_PARAMETER_VALUE} characters.", field=field)
     return values
+
+
+def happened_at(field: str, value: datetime | None, now: datetime, *, skew: timedelta) -> datetime:
+    """When something happened, as a client says: `now` when not given; a time without a zone is
+    read as UTC; at most `skew` ahead of `now` (clocks drift), and then recorded as `now`, since a
+    fact dated in the future would outrank every true one that follows. Further ahead is refused."""
+    if value is None:
+        return now
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    if value > now + skew:
+        raise InvalidInput(f"{field} {value.isoformat()} is in the future (more than {_seconds(skew)} ahead of "
+                           f"the registry's clock, {now.isoformat()}): record things when they have happened.",
+                           field=field)
+    return min(value, now)
+
+
+def _seconds(span: timedelta) -> str:
+    return f"{span.total_seconds():g} s"
 
 
 def _pattern(field: str, value: str, pattern: re.Pattern, rule: str) -> str:
