@@ -167,6 +167,10 @@ class RegisterFeatureInput:
         default=None, description="Existing datasets it is computed from, at most 500; added to the recorded links.")
     derived_from_dataset_versions: list[DatasetVersionRefInput] | None = strawberry.field(
         default=None, description="Existing dataset versions it is computed from, at most 500; added to the recorded links.")
+    at: datetime | None = strawberry.field(
+        default=None, description="Since when the feature is computed from these, for `asOf` answers about the past: default now; a time without a "
+                                  "zone is UTC; never in the future (more than LINEAGEGRAPH_MAX_CLOCK_SKEW ahead is BAD_USER_INPUT). "
+                                  "A link recorded again with an earlier time is dated back to it.")
 
 
 @strawberry.input(description="Register a pipeline or training job.")
@@ -265,6 +269,10 @@ class RecordRunLineageInput:
         default=None, description="What it read (USED); added to the recorded links.")
     outputs: RunAssetsInput | None = strawberry.field(
         default=None, description="What it wrote (dataset and model versions); added to the recorded links.")
+    at: datetime | None = strawberry.field(
+        default=None, description="When the run read and wrote these, for `asOf` answers about the past: default now; a time without a "
+                                  "zone is UTC; never in the future (more than LINEAGEGRAPH_MAX_CLOCK_SKEW ahead is BAD_USER_INPUT). "
+                                  "A link recorded again with an earlier time is dated back to it.")
 
 
 @strawberry.input(description="Record that a model version was fine-tuned or distilled from others.")
@@ -272,6 +280,10 @@ class RecordModelVersionParentsInput:
     model_version: ModelVersionRefInput = strawberry.field(description="The existing derived (child) version.")
     parents: list[ModelVersionRefInput] = strawberry.field(
         description="Existing versions it was fine-tuned or distilled from, at most 500, not itself; added to the recorded links.")
+    at: datetime | None = strawberry.field(
+        default=None, description="When the version was derived from these parents, for `asOf` answers about the past: default now; a time without a "
+                                  "zone is UTC; never in the future (more than LINEAGEGRAPH_MAX_CLOCK_SKEW ahead is BAD_USER_INPUT). "
+                                  "A link recorded again with an earlier time is dated back to it.")
 
 
 @strawberry.input(description="A whole training event at once: job, run, inputs and the model version produced.")

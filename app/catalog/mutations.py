@@ -79,7 +79,7 @@ def _registered(cls) -> Callable[[service.Registered], Registration]:
 
 
 def _actor(info: Info) -> service.Actor:
-    return service.Actor.of(info.context.principal)
+    return service.Actor.of(info.context.principal, clock_skew=info.context.settings.max_clock_skew)
 
 
 async def _register(cls, use_case: Callable[[], Awaitable[service.Registered]]):
@@ -133,7 +133,7 @@ class CatalogMutation:
             info.context.db, _actor(info), group=input.group, name=input.name, owner=input.owner,
             dtype=input.dtype, transformation=input.transformation, description=input.description,
             tags=input.tags, derived_from_datasets=refs(input.derived_from_datasets),
-            derived_from_dataset_versions=refs(input.derived_from_dataset_versions)))
+            derived_from_dataset_versions=refs(input.derived_from_dataset_versions), at=input.at))
 
     @strawberry.mutation(description="Register a pipeline or training job by (namespace, name).",
                          extensions=requires(Permission.REGISTER))
@@ -193,12 +193,8 @@ class CatalogMutation:
         self, info: Info,
         input: Annotated[RecordRunLineageInput, strawberry.argument(description="The existing run and the links to add.")],
     ) -> RegisterRunResult:
-        async def work():
-            node = await service.record_lineage(info.context.db, _actor(info), run_id=input.run_id,
-                                                io=run_io(input.inputs, input.outputs))
-            return service.Registered(node=node, created=False, changed=True)
-
-        return await answer(work(), _registered(Run))
+        return await _register(Run, lambda: service.record_lineage(
+            info.context.db, _actor(info), run_id=input.run_id, io=run_io(input.inputs, input.outputs), at=input.at))
 
     @strawberry.mutation(description="Record that a model version was fine-tuned or distilled from others.",
                          extensions=requires(Permission.REGISTER))
@@ -206,12 +202,8 @@ class CatalogMutation:
         self, info: Info,
         input: Annotated[RecordModelVersionParentsInput, strawberry.argument(description="The existing version and the parents to add.")],
     ) -> RegisterModelVersionResult:
-        async def work():
-            node = await service.record_model_version_parents(
-                info.context.db, _actor(info), child=input.model_version.ref(), parents=refs(input.parents))
-            return service.Registered(node=node, created=False, changed=True)
-
-        return await answer(work(), _registered(ModelVersion))
+        return await _register(ModelVersion, lambda: service.record_model_version_parents(
+            info.context.db, _actor(info), child=input.model_version.ref(), parents=refs(input.parents), at=input.at))
 
     @strawberry.mutation(description="Register a training job's run, inputs and produced model version atomically.",
                          extensions=requires(Permission.REGISTER))

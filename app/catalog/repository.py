@@ -14,10 +14,11 @@ async def upsert(tx: Tx, query: str, /, **params: Any) -> dict | None:
     return dict(record) if record is not None else None
 
 
-async def link(tx: Tx, query: str, /, **params: Any) -> int:
-    """Run a link file; how many of the references matched a node."""
+async def link(tx: Tx, query: str, /, **params: Any) -> tuple[int, int]:
+    """Run a link file; how many of the references matched a node, and how many links it added
+    (or dated earlier)."""
     record = await tx.single(query, **params)
-    return record["linked"] if record is not None else 0
+    return (record["linked"], record["added"]) if record is not None else (0, 0)
 
 
 async def nodes_by_ids(tx: Tx, kind: Kind, ids: list[str]) -> dict[str, dict]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app import limits
@@ -79,20 +79,27 @@ class Registered:
 @dataclass(frozen=True)
 class Actor:
     """Who is changing the registry, and the time the change is stamped with. `access` holds the
-    caller's teams and roles for the team scope of writes (the registry itself acts as SYSTEM)."""
+    caller's teams and roles for the team scope of writes (the registry itself acts as SYSTEM);
+    `clock_skew`, how far ahead of `now` a time the caller reports may be (Settings.max_clock_skew)."""
 
     principal: str
     now: datetime
     access: Principal = SYSTEM
+    clock_skew: timedelta = timedelta(minutes=5)
 
     @classmethod
-    def of(cls, principal: str | Principal) -> Actor:
+    def of(cls, principal: str | Principal, *, clock_skew: timedelta | None = None) -> Actor:
+        skew = {} if clock_skew is None else {"clock_skew": clock_skew}
         if isinstance(principal, Principal):
-            return cls(principal=principal.name, now=datetime.now(UTC), access=principal)
-        return cls(principal=principal, now=datetime.now(UTC))
+            return cls(principal=principal.name, now=datetime.now(UTC), access=principal, **skew)
+        return cls(principal=principal, now=datetime.now(UTC), **skew)
 
     def stamp(self) -> dict[str, Any]:
         return {"now": self.now, "principal": self.principal}
+
+    def happened(self, field_name: str, at: datetime | None) -> datetime:
+        """When something the caller reports happened: `now` unless said, never in the future."""
+        return v.happened_at(field_name, at, self.now, skew=self.clock_skew)
 
 # --- registration use cases --------------------------------------------------------------
 
@@ -137,9 +144,10 @@ async def register_feature(
     db: Database, actor: Actor, *, group: str, name: str, owner: str | None = None, dtype: str | None = None,
     transformation: str | None = None, description: str | None = None, tags: list[str] | None = None,
     derived_from_datasets: list[DatasetRef] | None = None,
-    derived_from_dataset_versions: list[DatasetVersionRef] | None = None,
+    derived_from_dataset_versions: list[DatasetVersionRef] | None = None, at: datetime | None = None,
 ) -> Registered:
-    """Register a feature definition and the datasets (or snapshots) it is computed from."""
+    """Register a feature definition and the datasets (or snapshots) it is computed from, derived
+    since `at` (default now)."""
     props = _props(
         dtype=_optional(v.identifier, "dtype", dtype),
         transformation=v.description("transformation", transformation),
@@ -150,15 +158,19 @@ async def register_feature(
     params = {"group": group, "name": name, "owner": _owner(owner), "props": _with_owner(props, owner)}
     datasets = _refs("derivedFromDatasets", derived_from_datasets, _dataset_ref)
     versions = _refs("derivedFromDatasetVersions", derived_from_dataset_versions, _dataset_version_ref)
+    linked_at = actor.happened("at", at)
 
     async def work(tx: Tx) -> Registered:
         registered = await _upsert(tx, "catalog.upsert_feature", params, actor, missing=_team_missing(owner))
-        anchor = {"group": group, "name": name, "now": actor.now}
-        await _link(tx, "catalog.link_feature_derived_from_datasets", Kinds.DATASET.value, datasets, anchor)
-        await _link(tx, "catalog.link_feature_derived_from_dataset_versions", Kinds.DATASET_VERSION.value, versions, anchor)
+        anchor = {"group": group, "name": name, "at": linked_at}
+        added = await _link(tx, "catalog.link_feature_derived_from_datasets", Kinds.DATASET.value, datasets, anchor)
+        added += await _link(tx, "catalog.link_feature_derived_from_dataset_versions", Kinds.DATASET_VERSION.value,
+                             versions, anchor)
+        registered = _with_links(registered, added)
         _audit(tx, actor, "registerFeature", Kinds.FEATURE.value, registered, params,
                derived_from_datasets=_keys(Kinds.DATASET.value, datasets),
-               derived_from_dataset_versions=_keys(Kinds.DATASET_VERSION.value, versions))
+               derived_from_dataset_versions=_keys(Kinds.DATASET_VERSION.value, versions),
+               linked_at=_reported(actor, linked_at))
         return registered
 
     return await db.write(work)
@@ -187,7 +199,7 @@ async def register_run(
 
     async def work(tx: Tx) -> Registered:
         registered = await _upsert_run(tx, params, actor)
-        await _link_run_io(tx, params["run_id"], io_refs, actor)
+        registered = _with_links(registered, await _link_run_io(tx, params["run_id"], io_refs, actor.now))
         _audit(tx, actor, "registerRun", Kinds.RUN.value, registered, params, **_io_keys(io_refs))
         return registered
 
@@ -267,36 +279,44 @@ async def register_deployment(
 
     return await db.write(work)
 
-async def record_lineage(db: Database, actor: Actor, *, run_id: str, io: RunIO) -> dict:
-    """Add used/produced links to an existing run; returns the run."""
+async def record_lineage(db: Database, actor: Actor, *, run_id: str, io: RunIO,
+                         at: datetime | None = None) -> Registered:
+    """Add used/produced links to an existing run, as of `at` (default now); `changed` when a link
+    was new or is now dated earlier."""
     run_id = v.text_key("runId", run_id)
     io_refs = _run_io_refs(io)
+    linked_at = actor.happened("at", at)
 
-    async def work(tx: Tx) -> dict:
+    async def work(tx: Tx) -> Registered:
         run = await _existing(tx, Kinds.RUN.value, {"run_id": run_id})
         await _authorize(tx, actor, "auth.owner_of_run", {"run_id": run_id})
-        await _link_run_io(tx, run_id, io_refs, actor)
-        _audit(tx, actor, "recordRunLineage", Kinds.RUN.value, run, **_io_keys(io_refs))
-        return run
+        added = await _link_run_io(tx, run_id, io_refs, linked_at)
+        recorded = Registered(node=run, created=False, changed=added > 0)
+        _audit(tx, actor, "recordRunLineage", Kinds.RUN.value, recorded, **_io_keys(io_refs),
+               linked_at=_reported(actor, linked_at))
+        return recorded
 
     return await db.write(work)
 
 async def record_model_version_parents(db: Database, actor: Actor, *, child: ModelVersionRef,
-                                       parents: list[ModelVersionRef]) -> dict:
-    """Record that a model version was fine-tuned or distilled from other versions."""
+                                       parents: list[ModelVersionRef], at: datetime | None = None) -> Registered:
+    """Record that a model version was fine-tuned or distilled from other versions, as of `at`
+    (default now); `changed` when a link was new or is now dated earlier."""
     child_ref = _model_version_ref(child, "modelVersion")
     parent_refs = _refs("parents", parents, _model_version_ref)
     if child_ref in parent_refs:
         raise InvalidInput("A model version cannot be derived from itself.", field="parents")
+    linked_at = actor.happened("at", at)
 
-    async def work(tx: Tx) -> dict:
+    async def work(tx: Tx) -> Registered:
         node = await _existing(tx, Kinds.MODEL_VERSION.value, child_ref)
         await _authorize(tx, actor, "auth.owner_of_model", {"name": child_ref["model_name"]})
-        await _link(tx, "catalog.link_model_version_derived_from", Kinds.MODEL_VERSION.value, parent_refs,
-                    {"model_name": child_ref["model_name"], "version": child_ref["version"], "now": actor.now})
-        _audit(tx, actor, "recordModelVersionParents", Kinds.MODEL_VERSION.value, node,
-               derived_from=_keys(Kinds.MODEL_VERSION.value, parent_refs))
-        return node
+        added = await _link(tx, "catalog.link_model_version_derived_from", Kinds.MODEL_VERSION.value, parent_refs,
+                            {"model_name": child_ref["model_name"], "version": child_ref["version"], "at": linked_at})
+        recorded = Registered(node=node, created=False, changed=added > 0)
+        _audit(tx, actor, "recordModelVersionParents", Kinds.MODEL_VERSION.value, recorded,
+               derived_from=_keys(Kinds.MODEL_VERSION.value, parent_refs), linked_at=_reported(actor, linked_at))
+        return recorded
 
     return await db.write(work)
 
@@ -333,7 +353,7 @@ async def register_training_event(db: Database, actor: Actor, event: TrainingEve
         job = await _upsert(tx, "catalog.upsert_job", job_params, actor, missing=_team_missing(event.job_owner))
         run = await _upsert_run(tx, run_params, actor)
         model_version = await _register_model_version(tx, prepared, actor)
-        await _link_run_io(tx, run_params["run_id"], io_refs, actor)
+        await _link_run_io(tx, run_params["run_id"], io_refs, actor.now)
         # One event per mutation: filed under the model version it produced, naming job and run.
         _audit(tx, actor, "registerTrainingEvent", Kinds.MODEL_VERSION.value, model_version, prepared["params"],
                job=Kinds.JOB.value.describe_key(job.node), run=run.node["run_id"],
@@ -454,8 +474,9 @@ async def _register_model_version(tx: Tx, prepared: dict, actor: Actor) -> Regis
     _check_immutable("artifactDigest", record["stored_digest"], params["artifact_digest"])
     changed = record["changed"]
     anchor = {"model_name": params["model_name"], "version": params["version"]}
-    await _link(tx, "catalog.link_model_version_derived_from", Kinds.MODEL_VERSION.value, prepared["parents"],
-                {**anchor, "now": actor.now})
+    added = await _link(tx, "catalog.link_model_version_derived_from", Kinds.MODEL_VERSION.value, prepared["parents"],
+                        {**anchor, "at": actor.now})
+    changed = changed or added > 0
     for metric in prepared["metrics"]:
         evaluation = await repository.upsert(tx, "catalog.record_evaluation", id=_new_id(), **anchor, **metric, **actor.stamp())
         if evaluation is None:
@@ -465,26 +486,44 @@ async def _register_model_version(tx: Tx, prepared: dict, actor: Actor) -> Regis
     return Registered(node=record["node"], created=record["created"], changed=changed,
                       previous=dict(record["previous"]))
 
-async def _link_run_io(tx: Tx, run_id: str, refs: dict[str, list[dict]], actor: Actor) -> None:
-    anchor = {"run_id": run_id, "now": actor.now}
-    await _link(tx, "catalog.link_run_used_dataset_versions", Kinds.DATASET_VERSION.value, refs["used_dataset_versions"], anchor)
-    await _link(tx, "catalog.link_run_used_features", Kinds.FEATURE.value, refs["used_features"], anchor)
-    await _link(tx, "catalog.link_run_used_model_versions", Kinds.MODEL_VERSION.value, refs["used_model_versions"], anchor)
-    await _link(tx, "catalog.link_run_generated_dataset_versions", Kinds.DATASET_VERSION.value,
-                refs["generated_dataset_versions"], anchor)
-    await _link(tx, "catalog.link_run_generated_model_versions", Kinds.MODEL_VERSION.value,
-                refs["generated_model_versions"], anchor)
+# Each kind of run link, with the statement that records it and the kind it points at.
+_RUN_LINKS = (
+    ("used_dataset_versions", "catalog.link_run_used_dataset_versions", Kinds.DATASET_VERSION),
+    ("used_features", "catalog.link_run_used_features", Kinds.FEATURE),
+    ("used_model_versions", "catalog.link_run_used_model_versions", Kinds.MODEL_VERSION),
+    ("generated_dataset_versions", "catalog.link_run_generated_dataset_versions", Kinds.DATASET_VERSION),
+    ("generated_model_versions", "catalog.link_run_generated_model_versions", Kinds.MODEL_VERSION),
+)
 
-async def _link(tx: Tx, query: str, target: Kind, refs: list[dict], anchor: dict) -> None:
-    """Link the anchor (its key and `now`) to every reference; one matching nothing is NOT_FOUND."""
+async def _link_run_io(tx: Tx, run_id: str, refs: dict[str, list[dict]], at: datetime) -> int:
+    """Every link of a run's inputs and outputs, dated `at`; how many were new or dated earlier."""
+    added = 0
+    for name, query, kind in _RUN_LINKS:
+        added += await _link(tx, query, kind.value, refs[name], {"run_id": run_id, "at": at})
+    return added
+
+async def _link(tx: Tx, query: str, target: Kind, refs: list[dict], anchor: dict) -> int:
+    """Link the anchor (its key and `at`) to every reference; one matching nothing is NOT_FOUND.
+    Returns how many links were new or are now dated earlier."""
     if not refs:
-        return
-    linked = await repository.link(tx, query, refs=refs, **anchor)
+        return 0
+    linked, added = await repository.link(tx, query, refs=refs, **anchor)
     if linked < len(refs):
         found = await repository.nodes_by_keys(tx, target, refs)
         for ref in refs:
             if target.key_of(ref) not in found:
                 raise _not_found(target, ref)
+    return added
+
+def _with_links(registered: Registered, added: int) -> Registered:
+    """A registration that also added links has changed the registry even when its fields did not."""
+    if added == 0 or registered.changed:
+        return registered
+    return Registered(node=registered.node, created=registered.created, changed=True, previous=registered.previous)
+
+def _reported(actor: Actor, at: datetime) -> str | None:
+    """The time a caller gave for a link, for the audit trail: only when it is not the call's own."""
+    return None if at == actor.now else at.isoformat()
 
 # Immutable facts and given times a registration passes beside `props`; audited like its fields.
 _AUDITED_PARAMS = ("digest", "artifact_digest", "created_at")

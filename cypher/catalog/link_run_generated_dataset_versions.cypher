@@ -1,8 +1,17 @@
-// Records that these dataset versions were written by the run; idempotent (the edge keeps when it was first recorded, for `asOf`). Returns how many references matched a node.
-// params: run_id, refs, now
+// Records that these dataset versions were written by the run; idempotent. The edge is dated $at, when
+// the link happened; recorded again with an earlier time it moves back to that time (the earliest
+// report wins, so the order reports arrive in does not matter for `asOf`). Returns how many references
+// matched a node and how many links this call added or dated earlier.
+// params: run_id, refs, at
 MATCH (r:Run {run_id: $run_id})
 UNWIND $refs AS ref
 MATCH (x:DatasetVersion {namespace: ref.namespace, name: ref.name, version: ref.version})
+OPTIONAL MATCH (x)-[known:WAS_GENERATED_BY]->(r)
+WITH x, r, known IS NULL OR known.created_at IS NULL OR known.created_at > $at AS adds
 MERGE (x)-[e:WAS_GENERATED_BY]->(r)
-ON CREATE SET e.created_at = $now
-RETURN count(x) AS linked
+WITH x, e, adds
+CALL (e, adds) {
+  WITH e WHERE adds
+  SET e.created_at = $at
+}
+RETURN count(x) AS linked, count(CASE WHEN adds THEN 1 END) AS added
