@@ -10,6 +10,7 @@ execution pipeline early) get the same treatment as resolver errors.
 from __future__ import annotations
 
 import logging
+import re
 
 from asgi_correlation_id import correlation_id
 from graphql.error import GraphQLError, GraphQLSyntaxError
@@ -33,6 +34,9 @@ def present_error(error: GraphQLError) -> GraphQLError:
     while isinstance(original, GraphQLError) and original.original_error is not None:
         original = original.original_error
     if isinstance(original, DomainError):
+        if original.message in error.message and "field" not in original.details:
+            # A scalar refused a variable's value: graphql-core's message says where it was.
+            return _with(error, error.message, {**original.extensions(), **_variable_field(error.message)})
         return _with(error, original.message, original.extensions())
     if original is None or isinstance(original, GraphQLError):
         # A problem with the document or its variables, found before execution.
@@ -51,6 +55,18 @@ def present_error(error: GraphQLError) -> GraphQLError:
         f"Internal server error. Quote request id {request_id} to the operators.",
         {"code": INTERNAL, "requestId": request_id},
     )
+
+
+# graphql-core: "Variable '$i' has invalid value at .expiresAt: <why>" (or no `at` for the variable itself).
+_VARIABLE_PLACE = re.compile(r"^Variable '\$(?P<variable>\w+)' has invalid value(?: at \.(?P<path>[\w.\[\]]+))?:")
+
+
+def _variable_field(message: str) -> dict:
+    """The field a refused variable value was given for: its path inside the variable, or the variable."""
+    match = _VARIABLE_PLACE.match(message)
+    if match is None:
+        return {}
+    return {"field": match.group("path") or match.group("variable")}
 
 
 def _with(error: GraphQLError, message: str, extensions: dict) -> GraphQLError:

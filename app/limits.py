@@ -6,6 +6,11 @@ caches (keyed on the same rule objects) keep hitting. README "Limits" lists them
 MAX_QUERY_DEPTH = 15
 MAX_ALIASES = 60
 MAX_TOKENS = 5_000
+# Fields an operation selects once its fragments are expanded (a fragment counts at every spread).
+MAX_SELECTED_FIELDS = 10_000
+
+# How deeply a JSON request body may nest (GraphQL variables need a handful of levels).
+MAX_JSON_DEPTH = 64
 
 # Pages of every list and connection
 DEFAULT_PAGE_SIZE = 50

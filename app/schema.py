@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+
 from app import limits
 from app.audit.types import AuditQuery
 from app.auth.types import AccessMutation, AccessQuery
 from app.catalog.mutations import CatalogMutation
 from app.catalog.queries import CatalogQuery
+from app.graphql_limits import DocumentLimits
+from app.graphql_scalars import DATETIME
 from app.governance.types import GovernanceMutation, GovernanceQuery
 from app.incident.types import IncidentMutation, IncidentQuery
 from app.lineage.types import LineageQuery
@@ -44,17 +42,14 @@ class RegistrySchema(strawberry.Schema):
         return None
 
 
-# The limiters' validation rules are built once, here: every request's extension then
-# carries the same rule objects, which is what lets ValidationCache (keyed on them)
-# recognise a document it has already validated.
-_GUARD_RULES = (
-    *QueryDepthLimiter(max_depth=limits.MAX_QUERY_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=limits.MAX_ALIASES).validation_rules,
-)
+# Every request's extension carries the same rule objects, which is what lets ValidationCache
+# (keyed on them) recognise a document it has already validated.
+_GUARD_RULES = (DocumentLimits,)
 
 schema = RegistrySchema(
     query=Query,
     mutation=Mutation,
+    scalar_overrides={datetime: DATETIME},
     extensions=[
         lambda: MaxTokensLimiter(max_token_count=limits.MAX_TOKENS),
         lambda: AddValidationRules(list(_GUARD_RULES)),

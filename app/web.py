@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator
 
@@ -57,6 +58,19 @@ class RegistryGraphQL(GraphQL):
             )
         await response(scope, receive, send)
 
+    def decode_json(self, data: str | bytes) -> object:
+        """A request body (or GET variables): a JSON object, UTF-8, nested at most MAX_JSON_DEPTH deep.
+        Anything else is a 400 here, not a crash further in (json's own recursion, a scalar body)."""
+        try:
+            value = json.loads(data)
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+            raise HTTPException(400, "The body is not JSON in UTF-8.") from None
+        if not isinstance(value, dict):
+            raise HTTPException(400, "The body must be a JSON object such as {\"query\": \"{ me { name } }\"}.")
+        if json_nesting(value) > limits.MAX_JSON_DEPTH:
+            raise HTTPException(400, f"The body is nested more than {limits.MAX_JSON_DEPTH} levels deep.")
+        return value
+
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:
             result.errors = present_errors(result.errors)
@@ -72,6 +86,19 @@ class RegistryGraphQL(GraphQL):
             principal=principal_of(request),
             policies=state.policies,
         )
+
+
+def json_nesting(value: object) -> int:
+    """How deeply a decoded JSON value nests (a scalar is 0), without recursing."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth + 1)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 class BodySizeLimit:
