@@ -1,4 +1,5 @@
 # The lineagegraph service. Neo4j runs beside it (docker-compose.yml) or is reached with NEO4J_URI.
+# tests/test_packaging.py builds the wheel from exactly the files copied here and serves from it.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -7,6 +8,7 @@ WORKDIR /srv/lineagegraph
 COPY pyproject.toml README.md ./
 COPY app ./app
 COPY cypher ./cypher
+COPY policies ./policies
 RUN pip install --no-cache-dir . && useradd --system --uid 10001 lineagegraph
 USER lineagegraph
 

@@ -6,6 +6,8 @@ Exit codes: 0 success, 1 the operation failed (the message says why), 2 bad usag
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import sys
 
 import click
@@ -72,13 +74,34 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
         )
         server = uvicorn.Server(config)
         click.echo(f"lineagegraph serving http://{config.host}:{config.port}/graphql", err=True)
-        server.run()
+        with _stop_signals_return():
+            server.run()
         if not server.started:
             raise click.ClickException("start-up failed; the log lines above say why.")
     finally:
         if local is not None:
             click.echo("Stopping the local Neo4j …", err=True)
             local.stop()
+
+
+@contextlib.contextmanager
+def _stop_signals_return():
+    """Let SIGTERM and SIGINT end `serve` through its own clean-up.
+
+    uvicorn shuts down gracefully on either (in-flight requests get `timeout_graceful_shutdown`,
+    the lifespan closes the lineage queue and the driver), then raises the signal again for the
+    handler that was there before it. With the default handlers that kills the process (SIGTERM)
+    or throws KeyboardInterrupt through click (SIGINT) before `serve` stops the Neo4j it started.
+    Handlers that only note the signal make that second raise a no-op, so the clean-up runs and
+    the command exits 0, as systemd, Kubernetes and Docker expect of a requested stop."""
+    received: list[int] = []
+    previous = {sig: signal.signal(sig, lambda number, _frame: received.append(number))
+                for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield received
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _demo_access(settings: Settings) -> Settings:
