@@ -36,6 +36,7 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
     """Serve the GraphQL API. Without NEO4J_URI, starts a local Neo4j first and stops it on exit."""
     import uvicorn
 
+    from app.audit.checkpoint import CheckpointError
     from app.governance.policy import PolicyFileError
     from app.logs import configure_logging
     from app.queries import QueryFileError
@@ -63,6 +64,8 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
             raise click.ClickException(f"start-up stopped, broken query file: {exc}") from exc
         except PolicyFileError as exc:
             raise click.ClickException(f"start-up stopped, bad policy file: {exc}") from exc
+        except CheckpointError as exc:
+            raise click.ClickException(f"start-up stopped, bad LINEAGEGRAPH_AUDIT_PUBLIC_KEY: {exc}") from exc
         config = uvicorn.Config(
             app,
             host=host or settings.host,
@@ -235,3 +238,6 @@ main.add_command(gate)
 
 from app.auth.cli import token  # noqa: E402  (`lineagegraph token …`, app/auth/cli.py)
 main.add_command(token)
+
+from app.audit.cli import audit  # noqa: E402  (`lineagegraph audit …`, app/audit/cli.py)
+main.add_command(audit)

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # An admin token accepted without being stored (to issue the first real tokens); at least
     # 32 characters. Unset: only issued tokens authenticate.
     bootstrap_token: SecretStr | None = Field(default=None, min_length=32, alias="LINEAGEGRAPH_BOOTSTRAP_TOKEN")
+    # The Ed25519 public key (PEM file) audit checkpoints are signed with; verifyAudit checks a
+    # checkpoint it is given against it (README "Audit trail").
+    audit_public_key: Path | None = Field(default=None, alias="LINEAGEGRAPH_AUDIT_PUBLIC_KEY")
     # Requests without a token may read (as the `anonymous` viewer). Off: they get 401.
     anonymous_reads: bool = Field(default=False, alias="LINEAGEGRAPH_ANONYMOUS_READS")
 

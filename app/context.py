@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as _Info
@@ -30,6 +31,8 @@ class Context:
     settings: Settings
     principal: Principal
     policies: Policies  # the promotion policy, loaded at start-up (app/governance/policy.py)
+    # The key audit checkpoints must be signed with (LINEAGEGRAPH_AUDIT_PUBLIC_KEY), if any.
+    audit_public_key: Ed25519PublicKey | None = None
     # DataLoaders are created per request so a cached answer never leaks between callers.
     loaders: CatalogLoaders = field(init=False)
 

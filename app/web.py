@@ -26,6 +26,7 @@ from app.config import Settings
 from app.context import Context, principal_of
 from app.db import Database, Tx
 from app.errors import DomainError, Unavailable
+from app.audit.checkpoint import load_public_key
 from app.governance.policy import load_policies
 from app.graphql_errors import present_errors
 from app.logs import configure_logging
@@ -85,6 +86,7 @@ class RegistryGraphQL(GraphQL):
             settings=state.settings,
             principal=principal_of(request),
             policies=state.policies,
+            audit_public_key=state.audit_public_key,
         )
 
 
@@ -296,6 +298,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     queries = load_queries(settings.cypher_dir)
     latest_version(queries)  # checks the migration numbering too
     policies = load_policies(settings.policy_file)  # a bad policy file stops start-up here, named
+    audit_public_key = None if settings.audit_public_key is None else load_public_key(settings.audit_public_key)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -344,4 +347,5 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     )
     app.state.settings = settings
     app.state.policies = policies
+    app.state.audit_public_key = audit_public_key
     return app

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from app import limits
 from app.audit import chain, repository
+from app.audit import checkpoint as checkpoints
 from app.audit.entry import AuditEntry
 from app.catalog import validation as v
 from app.db import Database, Tx
@@ -83,16 +87,61 @@ class Verification:
     checked: int
     first_broken_seq: int | None = None
     reason: str | None = None
+    # The chain's head when verification began: everything up to it was checked when ok.
+    head_seq: int = 0
+    head_hash: str = chain.GENESIS_HASH
+    checkpoint_seq: int | None = None  # the checkpoint the chain was compared with, when given
 
 
-async def verify(db: Database, *, from_seq: int = 1) -> Verification:
+async def verify(db: Database, *, from_seq: int = 1, checkpoint: Any = None,
+                 trusted_key: Ed25519PublicKey | None = None) -> Verification:
     """Recompute the chain from `from_seq` to its end, page by page (one read transaction each),
     and report the first seq whose stored hash or link does not hold, or that is missing. The
-    head (read first) says where the chain ended then, so a removed tail is missing too."""
+    head (read first) says where the chain ended then, so a removed tail is missing too. Given a
+    verified checkpoint (seq, hash), the chain must still reach that seq with that hash: a cut
+    tail with its head moved back, or a history rewritten and re-hashed, do not."""
     if from_seq < 1:
         raise InvalidInput("fromSeq must be at least 1.", field="fromSeq")
+    if checkpoint is not None:
+        checkpoint = _signed_claim(checkpoint, trusted_key)
     head = await db.read(repository.head)
+    verdict = await _verify_chain(db, head, from_seq)
+    if head is not None:
+        verdict = replace(verdict, head_seq=head["last_seq"], head_hash=head["last_hash"])
+    if checkpoint is None or not verdict.ok:
+        return replace(verdict, checkpoint_seq=checkpoint[0] if checkpoint else None)
+    return await _against_checkpoint(db, verdict, *checkpoint)
 
+
+def _signed_claim(document: Any, trusted_key: Ed25519PublicKey | None) -> tuple[int, str]:
+    """The (seq, hash) a checkpoint signed by the registry's trusted key claims."""
+    if trusted_key is None:
+        raise InvalidInput("This registry trusts no checkpoint key: set LINEAGEGRAPH_AUDIT_PUBLIC_KEY to the "
+                           "public key the checkpoints are signed with.", field="checkpoint")
+    try:
+        return checkpoints.verify(document, trusted_key)
+    except checkpoints.CheckpointError as exc:
+        raise InvalidInput(f"The checkpoint cannot be used: {exc}.", field="checkpoint") from None
+
+
+async def _against_checkpoint(db: Database, verdict: Verification, seq: int, hash_: str) -> Verification:
+    verdict = replace(verdict, checkpoint_seq=seq)
+    if seq == 0:
+        return verdict  # a checkpoint of the empty chain: every chain extends it
+    found = await db.read(repository.events_after, after=seq - 1, limit=1)
+    if not found or found[0]["seq"] != seq:
+        return replace(verdict, ok=False, first_broken_seq=min(seq, verdict.head_seq + 1),
+                       reason=f"the chain ends at {verdict.head_seq}, before seq {seq} of the checkpoint: "
+                              "events recorded since were removed (the tail cut, the head moved back)")
+    if found[0].get("hash") != hash_:
+        return replace(verdict, ok=False, first_broken_seq=seq,
+                       reason=f"event {seq}'s hash is not the checkpoint's: the history up to it was rewritten "
+                              "and re-hashed, or replaced by a forked one")
+    return verdict
+
+
+async def _verify_chain(db: Database, head: dict | None, from_seq: int) -> Verification:
+    """The chain's own check: every event from `from_seq` links to its predecessor and matches its hash."""
     # The anchor: the hash seq from_seq - 1 claims (genesis before seq 1); it is trusted, not checked.
     prev_hash, expected = chain.GENESIS_HASH, from_seq
     if from_seq > 1:

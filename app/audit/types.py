@@ -68,6 +68,11 @@ class AuditVerification:
         description="The first seq that does not hold: its content no longer matches its hash, its prevHash "
                     "does not match its predecessor, or it is missing. Null when ok.")
     reason: str | None = strawberry.field(description="Why that seq is broken, for a person to read. Null when ok.")
+    head_seq: int = strawberry.field(description="The chain's last seq when verification began (0: empty). Sign it "
+                                                 "with its hash into a checkpoint (`lineagegraph audit checkpoint`).")
+    head_hash: str = strawberry.field(description="The hash of that last event (64 zeros for the empty chain).")
+    checkpoint_seq: int | None = strawberry.field(
+        description="The seq of the checkpoint the chain was compared with; null when none was given.")
 
 
 def _event(stored: dict) -> AuditEvent:
@@ -112,8 +117,14 @@ class AuditQuery:
         self, info: Info,
         from_seq: Annotated[int, strawberry.argument(description="Where to start (1: the whole chain); the event "
                                                                  "before it is trusted as the anchor.")] = 1,
+        checkpoint: Annotated[JSON | None, strawberry.argument(
+            description="A signed checkpoint document, as `lineagegraph audit checkpoint` wrote it: the chain must "
+                        "still reach its seq with its hash, which detects a cut tail and a rewritten or forked "
+                        "history. Its signature is checked against LINEAGEGRAPH_AUDIT_PUBLIC_KEY.")] = None,
     ) -> AuditVerification:
-        result = await service.verify(info.context.db, from_seq=from_seq)
+        result = await service.verify(info.context.db, from_seq=from_seq, checkpoint=checkpoint,
+                                      trusted_key=info.context.audit_public_key)
         return AuditVerification(ok=result.ok, checked=result.checked, first_broken_seq=result.first_broken_seq,
-                                 reason=result.reason)
+                                 reason=result.reason, head_seq=result.head_seq, head_hash=result.head_hash,
+                                 checkpoint_seq=result.checkpoint_seq)
 
