@@ -30,12 +30,21 @@ ADMIN_HEADERS = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 os.environ["LINEAGEGRAPH_TOKEN"] = ADMIN_TOKEN
 
 
+NEO4J_IMAGE = "neo4j:5.26-community"
+
+
 def _docker_engine_answers() -> bool:
+    """A Docker engine answers and has the Neo4j image, or can pull it. An engine alone is not
+    enough: Debian's docker.io runs on our machines, but no image registry is reachable there."""
     try:
         import docker
 
         client = docker.from_env(timeout=3)
         client.ping()
+        try:
+            client.images.get(NEO4J_IMAGE)
+        except docker.errors.ImageNotFound:
+            client.images.pull(NEO4J_IMAGE)
         return True
     except Exception:
         return False
@@ -80,7 +89,7 @@ def neo4j_uri(tmp_path_factory) -> Iterator[str]:
     if _docker_engine_answers():
         from testcontainers.neo4j import Neo4jContainer
 
-        with Neo4jContainer("neo4j:5.26-community") as container:
+        with Neo4jContainer(NEO4J_IMAGE) as container:
             yield container.get_connection_url()
         return
     server = local_test_server(tmp_path_factory.mktemp("neo4j"))
