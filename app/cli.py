@@ -39,6 +39,7 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
     from app.audit.checkpoint import CheckpointError
     from app.governance.policy import PolicyFileError
     from app.logs import configure_logging
+    from app.serving import uvicorn_config
     from app.queries import QueryFileError
     from app.web import create_app
 
@@ -66,15 +67,7 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
             raise click.ClickException(f"start-up stopped, bad policy file: {exc}") from exc
         except CheckpointError as exc:
             raise click.ClickException(f"start-up stopped, bad LINEAGEGRAPH_AUDIT_PUBLIC_KEY: {exc}") from exc
-        config = uvicorn.Config(
-            app,
-            host=host or settings.host,
-            port=port or settings.port,
-            log_config=None,
-            lifespan="on",
-            proxy_headers=True,
-            timeout_graceful_shutdown=10,
-        )
+        config = uvicorn_config(app, settings, host=host, port=port)
         server = uvicorn.Server(config)
         click.echo(f"lineagegraph serving http://{config.host}:{config.port}/graphql", err=True)
         with _stop_signals_return():

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     # kept short so an outage turns into UNAVAILABLE quickly instead of a hang.
     tx_retry_time: float = Field(default=3.0, ge=0, alias="LINEAGEGRAPH_TX_RETRY_TIME")
     connect_timeout: float = Field(default=3.0, gt=0, alias="LINEAGEGRAPH_CONNECT_TIMEOUT")
+    # Seconds within which every API request is answered, whatever Neo4j does (then 504 TIMEOUT);
+    # above the transaction timeout, so a slow query is normally stopped by Neo4j first.
+    request_deadline: float = Field(default=20.0, gt=0, alias="LINEAGEGRAPH_REQUEST_DEADLINE")
+    # Seconds the service waits for the next chunk of a request body (then 408), and for a
+    # request's headers once a connection is open (then the connection is closed).
+    body_read_timeout: float = Field(default=10.0, gt=0, alias="LINEAGEGRAPH_READ_TIMEOUT")
     cypher_dir: Path = Field(default_factory=default_cypher_dir, alias="LINEAGEGRAPH_CYPHER_DIR")
     # How far ahead of this service's clock a reported time (an OpenLineage eventTime, a lineage
     # mutation's `at`) may be before it is refused as lying in the future.

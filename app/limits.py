@@ -16,6 +16,9 @@ MAX_JSON_DEPTH = 64
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
+# Seconds an outage answer (503/504) tells the client to wait before retrying (Retry-After).
+RETRY_AFTER_SECONDS = 5
+
 # Seconds /readyz waits for Neo4j before it answers 503.
 READINESS_TIMEOUT = 2.0
 

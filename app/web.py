@@ -25,10 +25,11 @@ from app.auth.middleware import Authenticate
 from app.config import Settings
 from app.context import Context, principal_of
 from app.db import Database, Tx
-from app.errors import DomainError, Unavailable
+from app.errors import DomainError, QueryTimeout, Unavailable
 from app.audit.checkpoint import load_public_key
 from app.governance.policy import load_policies
 from app.graphql_errors import present_errors
+from app.http_errors import error_response, outage_headers, refusal
 from app.logs import configure_logging
 from app.migrations import latest_version, migrate
 from app.openlineage import routes as lineage_routes
@@ -49,14 +50,16 @@ class RegistryGraphQL(GraphQL):
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
+        request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            response = await self.run(request)
         except HTTPException as exc:
             # Strawberry answers malformed requests in plain text; clients parse JSON.
-            response = JSONResponse(
-                {"errors": [{"message": exc.reason, "extensions": {"code": "BAD_REQUEST"}}]},
-                status_code=exc.status_code,
-            )
+            response = refusal(exc.status_code, "BAD_REQUEST", exc.reason)
+        outage = getattr(request.state, "outage", None)
+        if outage is not None:  # one status policy for outages (app/http_errors.py)
+            response.status_code = outage[0]
+            response.headers.update(outage[1])
         await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:
@@ -75,6 +78,7 @@ class RegistryGraphQL(GraphQL):
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:
             result.errors = present_errors(result.errors)
+            request.state.outage = outage_headers((error.extensions or {}).get("code") for error in result.errors)
         return await super().process_result(request, result)
 
     async def get_context(self, request: Request, response: Response) -> Context:
@@ -141,19 +145,64 @@ class BodySizeLimit:
                 await self._refuse(send)
 
     async def _refuse(self, send):
-        response = JSONResponse(
-            {
-                "errors": [{
-                    "message": f"Request body is larger than the {self.max_bytes} bytes this service accepts.",
-                    "extensions": {"code": "PAYLOAD_TOO_LARGE", "maxBytes": self.max_bytes},
-                }]
-            },
-            status_code=413,
-        )
+        response = refusal(413, "PAYLOAD_TOO_LARGE", f"Request body is larger than the {self.max_bytes} bytes "
+                                                     "this service accepts.", maxBytes=self.max_bytes)
         await response({"type": "http"}, None, send)
 
 
 class _BodyTooLarge(Exception):
+    pass
+
+
+class RequestDeadline:
+    """Every API request is answered within the deadline, whatever the database does.
+
+    The deadline covers everything the request waits for — authentication, a pool connection,
+    the transaction, a place in the lineage writer's queue — because a stalled or partitioned
+    Neo4j never answers and the server-side transaction timeout never fires. Past it the request
+    is cancelled (the driver drops the connection it held, so Neo4j rolls back what was not
+    committed) and answered 504 TIMEOUT with Retry-After. A write whose commit was under way may
+    still have landed: every write here is idempotent, so retrying is safe. The body must also
+    arrive steadily: a read that waits longer than `body_timeout` for the next chunk is 408.
+    """
+
+    def __init__(self, app, seconds: float, body_timeout: float):
+        self.app = app
+        self.seconds = seconds
+        self.body_timeout = body_timeout
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith(("/graphql", "/api/")):
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def steady_receive():
+            try:
+                return await asyncio.wait_for(receive(), timeout=self.body_timeout)
+            except asyncio.TimeoutError:
+                raise _SlowBody from None
+
+        async def tracking_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            async with asyncio.timeout(self.seconds):
+                await self.app(scope, steady_receive, tracking_send)
+        except _SlowBody:
+            if not started:
+                await refusal(408, "REQUEST_TIMEOUT", f"The request body did not arrive within "
+                                                      f"{self.body_timeout:g} s.")({"type": "http"}, None, send)
+        except TimeoutError:
+            if not started:
+                log.warning("request deadline passed", extra={"path": scope["path"], "deadline_s": self.seconds})
+                await error_response(QueryTimeout(
+                    f"No answer within the {self.seconds:g} s request deadline (the graph database is slow or "
+                    "unreachable); retry later: repeating a write is safe."))({"type": "http"}, None, send)
+
+
+class _SlowBody(Exception):
     pass
 
 
@@ -278,16 +327,12 @@ class GraphPreparer:
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     request_id = correlation_id.get() or "-"
     log.error("unexpected error", exc_info=exc)
-    return JSONResponse(
-        {"errors": [{"message": f"Internal server error. Quote request id {request_id} to the operators.",
-                     "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}}]},
-        status_code=500,
-    )
+    return refusal(500, "INTERNAL_SERVER_ERROR", f"Internal server error. Quote request id {request_id} to the "
+                                                 "operators.", requestId=request_id)
 
 
 async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": exc.message, "extensions": exc.extensions()}]},
-                        status_code=exc.http_status)
+    return error_response(exc)
 
 
 def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> Starlette:
@@ -339,6 +384,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         ],
         middleware=[
             Middleware(CorrelationIdMiddleware, header_name="X-Request-ID"),
+            Middleware(RequestDeadline, seconds=settings.request_deadline, body_timeout=settings.body_read_timeout),
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
             Middleware(Authenticate, settings=settings),
         ],

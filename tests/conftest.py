@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 from app.config import Settings, default_cypher_dir
 from app.localneo4j import LocalNeo4j, free_port
 from app.queries import load_queries
+from app.serving import uvicorn_config
 from app.web import create_app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -172,8 +173,7 @@ def live_service(settings) -> Iterator[str]:
 
     import uvicorn
 
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(), log_config=None,
-                            lifespan="on")
+    config = uvicorn_config(create_app(settings), settings, host="127.0.0.1", port=free_port())
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="live-service", daemon=True)
     thread.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app import limits
+from tests.conftest import ADMIN_TOKEN
 
 
 def _codes(body: dict) -> set[str]:
@@ -169,3 +170,49 @@ def test_a_datetime_without_a_zone_is_read_as_utc(graph, gql):
     token = gql("""mutation { createApiToken(input: {principal: "p", roles: [VIEWER], expiresAt: "2099-01-01T00:00:00"})
                   { __typename ... on IssuedApiToken { token { expiresAt } } } }""")
     assert token["data"]["createApiToken"]["token"]["expiresAt"] == "2099-01-01T00:00:00+00:00"
+
+
+def test_a_connection_that_trickles_its_headers_is_closed(live_service):
+    import socket
+    import time
+
+    from app.config import Settings
+
+    host, port = live_service.removeprefix("http://").split(":")
+    limit = Settings().body_read_timeout
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=limit + 20) as connection:
+        connection.sendall(b"POST /graphql HTTP/1.1\r\nHost: x\r\n")
+        closed = False
+        while time.monotonic() - started < limit + 15:
+            try:
+                connection.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                closed = True
+                break
+            connection.settimeout(1)
+            try:
+                if connection.recv(1024) == b"":
+                    closed = True
+                    break
+            except TimeoutError:
+                pass
+    elapsed = time.monotonic() - started
+    assert closed, "the service kept a connection whose headers never ended"
+    assert elapsed < limit + 15
+    print(f"trickling headers: connection closed after {elapsed:.1f} s (limit {limit:g} s)")
+
+
+def test_a_body_that_stalls_is_a_408(live_service):
+    import socket
+
+    from app.config import Settings
+
+    host, port = live_service.removeprefix("http://").split(":")
+    limit = Settings().body_read_timeout
+    with socket.create_connection((host, int(port)), timeout=limit + 20) as connection:
+        connection.sendall(b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           b"Authorization: Bearer " + ADMIN_TOKEN.encode() + b"\r\nContent-Length: 100\r\n\r\n{\"qu")
+        answer = connection.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert b"REQUEST_TIMEOUT" in answer

@@ -8,11 +8,10 @@ need no token (the page itself holds no data; its queries do).
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
-
 from app.auth.service import ANONYMOUS, authenticate, hash_token
 from app.config import Settings
 from app.errors import DomainError
+from app.http_errors import error_response, refusal
 
 _PROTECTED = ("/graphql", "/api/")
 
@@ -43,8 +42,7 @@ class Authenticate:
             try:
                 principal = await authenticate(scope["app"].state.db, secret.strip(), bootstrap_hash=self.bootstrap_hash)
             except DomainError as exc:  # the graph is unreachable: not the caller's fault
-                return await JSONResponse({"errors": [{"message": exc.message, "extensions": exc.extensions()}]},
-                                          status_code=exc.http_status)(scope, receive, send)
+                return await error_response(exc)(scope, receive, send)
             if principal is None:
                 return await _refuse(send, "The token is unknown, revoked or expired.")
         scope.setdefault("state", {})["principal"] = principal
@@ -52,6 +50,5 @@ class Authenticate:
 
 
 async def _refuse(send, message: str) -> None:
-    response = JSONResponse({"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
-                            status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    response = refusal(401, "UNAUTHENTICATED", message, headers={"WWW-Authenticate": "Bearer"})
     await response({"type": "http"}, None, send)
