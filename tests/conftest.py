@@ -7,6 +7,7 @@ module when a Docker engine answers; otherwise the project's own local server
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -164,16 +165,15 @@ def gql(client):
     return post
 
 
-@pytest.fixture(scope="session")
-def live_service(settings) -> Iterator[str]:
-    """The service served by uvicorn on a free loopback port, for clients that speak real HTTP
-    (the openlineage-python client, the `lineagegraph` CLI). Yields its base URL."""
+@contextlib.contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """The service served by uvicorn in a thread on a free loopback port; yields its base URL."""
     import threading
     import time
 
     import uvicorn
 
-    config = uvicorn_config(create_app(settings), settings, host="127.0.0.1", port=free_port())
+    config = uvicorn_config(create_app(settings, configure_logs=False), settings, host="127.0.0.1", port=free_port())
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="live-service", daemon=True)
     thread.start()
@@ -187,6 +187,14 @@ def live_service(settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def live_service(settings) -> Iterator[str]:
+    """The service over real HTTP, for clients that speak it (the openlineage-python client, the
+    `lineagegraph` CLI). Yields its base URL."""
+    with serving(settings) as url:
+        yield url
 
 
 @pytest.fixture
