@@ -69,6 +69,8 @@ class Tx:
         query = self._db.queries[name]
         query.check_params(params)
         self._db.statements_run += 1
+        if name in self._db.hot_statements:
+            self._db.last_params[name] = params  # to re-plan it with the same types after an outage
         return await self._tx.run(query.text, params)
 
 
@@ -83,6 +85,12 @@ class Database:
         # Statements sent since start: tests read it to prove a request's round trips do not
         # grow with the size of its answer (no N+1).
         self.statements_run = 0
+        # Neo4j caches a plan by statement text and parameter types: the statements worth planning
+        # again before serving after an outage, and the parameters each was last run with.
+        self.hot_statements: frozenset[str] = frozenset()
+        self.last_params: dict[str, dict[str, Any]] = {}
+        # Called whenever the database turns out to be unreachable (the service re-warms then).
+        self.on_unavailable: Callable[[], None] = lambda: None
 
     @classmethod
     def connect(cls, settings: Settings, queries: QueryCatalog) -> Database:
@@ -131,13 +139,14 @@ class Database:
                     return await session.execute_read(transaction)
                 return await session.execute_write(transaction)
 
-    async def explain(self, name: str) -> None:
-        """Have Neo4j compile the named statement without running it (start-up check)."""
+    async def explain(self, name: str, params: dict[str, Any] | None = None) -> None:
+        """Have Neo4j compile the named statement without running it (start-up check, warm-up).
+        Neo4j caches the plan under the statement and its parameters' types, EXPLAIN stripped."""
         query = self.queries[name]
         async with self.mapped_errors():
             async with self.driver.session(database=self.database) as session:
                 # EXPLAIN plans without executing, so null parameters are fine.
-                result = await session.run("EXPLAIN " + query.text, dict.fromkeys(query.params))
+                result = await session.run("EXPLAIN " + query.text, params or dict.fromkeys(query.params))
                 await result.consume()
 
     @contextlib.asynccontextmanager
@@ -146,6 +155,7 @@ class Database:
         try:
             yield
         except (ServiceUnavailable, SessionExpired, DatabaseUnavailable) as exc:
+            self.on_unavailable()
             raise Unavailable("The graph database cannot be reached right now; try again shortly.") from exc
         except (TransientError, ClientError) as exc:
             if exc.code in _TIMEOUT_CODES:
@@ -157,6 +167,7 @@ class Database:
         except (asyncio.TimeoutError, DriverError) as exc:
             if isinstance(exc, DriverError) and not _is_connectivity_error(exc):
                 raise
+            self.on_unavailable()
             raise Unavailable("The graph database cannot be reached right now; try again shortly.") from exc
 
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 
 from asgi_correlation_id import CorrelationIdMiddleware, correlation_id
@@ -275,23 +276,59 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """200 when the service can answer from the graph; 503 with the reason otherwise."""
+    """200 when the service can answer from the graph with its hot statements planned; 503 with
+    the reason otherwise."""
     state = request.app.state
     ready, reason = await readiness(state.db, state.db.queries)
+    if ready and not state.preparer.warm:
+        ready, reason = False, "planning the hot statements again after the database came back"
     if not ready:
         state.preparer.wake()
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
     return JSONResponse({"status": "ready"})
 
 
+# What every request path runs first, and the lineage writer's one statement (which takes Neo4j
+# ~10 s to plan cold): planned again, with the parameter types they last ran with, whenever the
+# database comes back, before /readyz says ready.
+HOT_STATEMENTS = (
+    "auth.authenticate", "audit.lock_head", "audit.append_events", "openlineage.apply_batch",
+    "lineage.impact", "lineage.provenance", "catalog.get_datasets_by_key", "catalog.get_dataset_versions_by_key",
+    "catalog.get_model_versions_by_key", "catalog.get_deployments_by_key", "governance.gate_facts",
+)
+
+
 class GraphPreparer:
-    """Runs `prepare_graph` in the background until it succeeds (when Neo4j was down at start)."""
+    """Runs `prepare_graph` in the background until it succeeds (when Neo4j was down at start),
+    then warms the hot statements; again whenever the database turns out to be unreachable."""
 
     def __init__(self, db: Database):
         self.db = db
         self._task: asyncio.Task | None = None
         self._wakeup = asyncio.Event()
         self.failure: BaseException | None = None
+        self.warm = False
+        self.last_warm_up: dict | None = None  # {"statements": n, "seconds": s}, for logs and tests
+        db.hot_statements = frozenset(name for name in HOT_STATEMENTS if name in db.queries)
+        db.on_unavailable = self.mark_cold
+
+    def mark_cold(self) -> None:
+        """The database was unreachable: when it answers again, plan before saying ready."""
+        if self.warm:
+            log.warning("neo4j unreachable; the hot statements will be planned again before /readyz says ready")
+        self.warm = False
+        with contextlib.suppress(RuntimeError):  # no running loop: nothing to wake
+            self.wake()
+
+    async def warm_up(self) -> None:
+        """EXPLAIN each hot statement with the parameters it last ran with (nulls before its first run)."""
+        started = time.monotonic()
+        names = sorted(self.db.hot_statements)
+        for name in names:
+            await self.db.explain(name, self.db.last_params.get(name))
+        self.last_warm_up = {"statements": len(names), "seconds": round(time.monotonic() - started, 3)}
+        self.warm = True
+        log.info("hot statements planned", extra=self.last_warm_up)
 
     def wake(self) -> None:
         if self.failure is None and (self._task is None or self._task.done()):
@@ -302,6 +339,7 @@ class GraphPreparer:
         while True:
             try:
                 await prepare_graph(self.db)
+                await self.warm_up()
                 log.info("graph prepared")
                 return
             except Unavailable:
@@ -354,6 +392,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         ingest.start()
         try:
             applied = await prepare_graph(db)
+            await preparer.warm_up()
             log.info("graph ready", extra={"migrations_applied": len(applied), "neo4j": settings.effective_neo4j_uri})
         except Unavailable:
             log.warning("neo4j unreachable at start-up; serving 503 on /readyz until it answers",

@@ -63,8 +63,13 @@ def test_killed_neo4j_gives_503_and_unavailable_then_recovers(own_server):
             assert body["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
             assert "Traceback" not in str(body)
 
+        preparer = client.app.state.preparer
+        assert not preparer.warm
         own_server.start(echo=lambda line: None)
         _wait_for(lambda: client.get("/readyz").status_code == 200, timeout=30)
+        # Ready only once the hot statements were planned again, with the types they ran with.
+        assert preparer.warm and preparer.last_warm_up["statements"] >= 10
+        assert "audit.lock_head" in client.app.state.db.last_params
         assert client.post("/graphql", json=STATUS_QUERY).json()["data"]["registry"]["schemaVersion"] > 0
 
 
