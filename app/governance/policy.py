@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 
 # Promotion targets: QUARANTINED is set by incident response, never by a promotion.
@@ -145,13 +145,15 @@ class Policies(_Strict):
     environments: dict[Environment, EnvironmentPolicy] = Field(default_factory=dict)
     source: str = Field(default="", exclude=True)
 
-    @model_validator(mode="after")
-    def _gates_exist(self) -> Policies:
-        for environment, rule in self.environments.items():
-            if rule.gate is not None and rule.gate not in self.stages:
-                raise ValueError(f"environments.{environment}.gate: {rule.gate} has no rules under `stages`, "
-                                 "so there is no gate to pass")
-        return self
+    @field_validator("environments")
+    @classmethod
+    def _gates_exist(cls, environments: dict, info: ValidationInfo) -> dict:
+        stages = info.data.get("stages") or {}
+        for environment, rule in environments.items():
+            if rule.gate is not None and rule.gate not in stages:
+                raise ValueError(f"`{environment}.gate` is {rule.gate}, which has no rules under `stages`: there is "
+                                 "no gate to pass")
+        return environments
 
     def for_stage(self, stage: str) -> StagePolicy | None:
         return self.stages.get(stage)

@@ -103,11 +103,21 @@ class StagePolicyView:
         description="Requirements per risk tier; a tier not listed needs nothing more.")
 
 
+@strawberry.type(description="What a deployment in one environment requires of the version it serves, at every switch.")
+class EnvironmentPolicyView:
+    environment: Environment = strawberry.field(description="The environment.")
+    stages: list[Stage] = strawberry.field(description="The stages a served version may be in.")
+    gate: Stage | None = strawberry.field(
+        description="The stage whose promotion gate must pass at switch time; null when only the stage is required.")
+
+
 @strawberry.type(description="The promotion policy in force: the policy file the service started with.")
 class PolicySet:
     source: str = strawberry.field(description="The policy file it was read from.")
     unrated_tier: RiskTier = strawberry.field(description="The risk tier a model without one is gated as.")
     stages: list[StagePolicyView] = strawberry.field(description="The rules per target stage.")
+    environments: list[EnvironmentPolicyView] = strawberry.field(
+        description="The deployment gate per environment; an environment not listed needs nothing of what it serves.")
 
 
 def _tier_view(tier: str, rules: TierRequirements) -> TierPolicy:
@@ -129,7 +139,11 @@ def _stage_view(stage: str, rules: StagePolicy) -> StagePolicyView:
 
 def _policy_view(policies: Policies) -> PolicySet:
     return PolicySet(source=policies.source, unrated_tier=RiskTier(policies.unrated_tier),
-                     stages=[_stage_view(stage, rules) for stage, rules in policies.stages.items()])
+                     stages=[_stage_view(stage, rules) for stage, rules in policies.stages.items()],
+                     environments=[EnvironmentPolicyView(environment=Environment(environment),
+                                                         stages=[Stage(s) for s in rule.stages],
+                                                         gate=Stage(rule.gate) if rule.gate else None)
+                                   for environment, rule in policies.environments.items()])
 
 
 # --- checks, approvals, gate -----------------------------------------------------------------------

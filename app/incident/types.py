@@ -22,6 +22,7 @@ from app.catalog.inputs import (
 from app.catalog.kinds import Kinds
 from app.catalog.service import Actor
 from app.catalog.types import (
+    BreakGlass,
     CatalogNode,
     Connection,
     Deployment,
@@ -73,6 +74,9 @@ class DeploymentRollback:
     rolled_back_by: str | None = strawberry.field(description="Who rolled it back; null until someone does.")
     serves_affected_version: bool = strawberry.field(
         description="True while it still serves a model version this incident covers: the rollback is still to do.")
+    break_glass: BreakGlass | None = strawberry.field(
+        description="The override of the deployment gate the rollback was made with (no earlier version passed); "
+                    "null when it met every requirement or is not done.")
     from_id: strawberry.Private[str | None]
     to_id: strawberry.Private[str | None]
 
@@ -160,6 +164,13 @@ def _load_affected(info: Info):
     return load
 
 
+def _break_glass(edge: dict | None) -> BreakGlass | None:
+    if edge is None:
+        return None
+    return BreakGlass(reason=edge["break_glass_reason"], by=edge["break_glass_by"],
+                      overrode=list(edge["break_glass_overrode"] or []))
+
+
 def incident(summary: dict) -> Incident:
     """The GraphQL Incident of a summary row (app/incident/repository.summaries)."""
     node = summary["incident"]
@@ -174,7 +185,8 @@ def incident(summary: dict) -> Incident:
         rollbacks=[DeploymentRollback(
             deployment=from_node(Deployment, r["deployment"]), rolled_back=r["rolled_back_at"] is not None,
             rolled_back_at=_native(r["rolled_back_at"]), rolled_back_by=r["rolled_back_by"],
-            serves_affected_version=r["serves_covered"], from_id=r["rolled_back_from"], to_id=r["rolled_back_to"])
+            serves_affected_version=r["serves_covered"], from_id=r["rolled_back_from"], to_id=r["rolled_back_to"],
+            break_glass=_break_glass(r["break_glass"]))
             for r in summary["rollbacks"]],
     )
 

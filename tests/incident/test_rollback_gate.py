@@ -85,3 +85,10 @@ def test_an_admin_breaks_glass_and_the_rollback_records_the_override(incident, g
     event = _trail(gql)[0]
     assert (event["action"], event["outcome"]) == ("rollbackDeployment", "ok")
     assert event["after"]["breakGlass"] == {"reason": reason, "overrode": last["breakGlass"]["overrode"]}
+    # The incident view shows the override on the rollback it answers.
+    (answered,) = rolled["incidents"]
+    view = gql("""query($id: ID!) { incident(id: $id) { rollbacks { deployment { name } rolledBack
+        breakGlass { reason by overrode } } } }""", {"id": answered["id"]})["data"]["incident"]["rollbacks"]
+    assert view[0]["deployment"]["name"] == "credit-scoring-api" and view[0]["rolledBack"] is True
+    assert view[0]["breakGlass"] == last["breakGlass"]
+    assert view[1]["breakGlass"] is None  # staging was not rolled back
