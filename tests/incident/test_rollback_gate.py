@@ -92,3 +92,23 @@ def test_an_admin_breaks_glass_and_the_rollback_records_the_override(incident, g
     assert view[0]["deployment"]["name"] == "credit-scoring-api" and view[0]["rolledBack"] is True
     assert view[0]["breakGlass"] == last["breakGlass"]
     assert view[1]["breakGlass"] is None  # staging was not rolled back
+
+
+def test_rollback_passes_over_a_more_recent_version_that_fails_for_an_older_one_that_passes(
+        client, settings, queries, graph, gql):
+    """Production served 1, then 2, then (broken glass) the candidate 3. With 3 and the corrupted
+    snapshot quarantined, 2 is quarantined too: the rollback skips it and returns to 1."""
+    load_demo(settings, queries)
+    forced = gql("""mutation { registerDeployment(input: {environment: PRODUCTION, name: "credit-scoring-api",
+        serving: {model: "credit-scoring", version: "3"}, breakGlass: {reason: "exec demo"}}) { __typename } }""")
+    assert forced["data"]["registerDeployment"]["__typename"] == "DeploymentRegistration", forced
+    support.quarantine(gql, datasetVersion=support.CORRUPTED)
+    support.quarantine(gql, modelVersion={"model": "credit-scoring", "version": "3"})
+    rolled = gql(support.ROLLBACK, {"input": support.PRODUCTION})["data"]["rollbackDeployment"]
+    assert rolled["__typename"] == "DeploymentRolledBack", rolled
+    assert rolled["rolledBackFrom"] == {"modelName": "credit-scoring", "version": "3"}
+    assert rolled["deployment"]["modelVersion"] == {"modelName": "credit-scoring", "version": "1"}
+    spans = gql(HISTORY)["data"]["deployment"]["servingHistory"]
+    assert [s["modelVersion"]["version"] for s in spans] == ["1", "2", "3", "1"]
+    assert [s["breakGlass"] is not None for s in spans] == [False, False, True, False]
+    assert spans[-1]["rollback"] is True
