@@ -187,8 +187,9 @@ def version_key(ref: dict) -> str:
 async def record_stage_history(db: Database, model_version: ModelVersionRef, stage: str, *, since: datetime,
                                principal: str = SYSTEM.name) -> dict:
     """Record that a version entered a stage at `since`, without any gate: for loading history
-    that happened elsewhere (the demo), never for a promotion. Replaying it changes nothing: a
-    change older than the version's current stage is already history and is skipped."""
+    that happened elsewhere (an import), never for a promotion (the demo promotes through the
+    gate). Replaying it changes nothing: a change older than the version's current stage is
+    already history and is skipped."""
     ref = _model_version_ref(model_version, "modelVersion")
     stage = v.one_of("stage", stage, v.STAGES)
 
