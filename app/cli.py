@@ -175,8 +175,13 @@ def demo() -> None:
 def _load_demo(settings: Settings) -> dict[str, int]:
     """Migrate the graph if needed, then register the demo content; counts by kind."""
     from app.demo import load_demo
+    from app.governance.policy import PolicyFileError, load_policies
 
-    return _on_prepared_graph(settings, lambda db, applied: load_demo(db))
+    try:
+        policies = load_policies(settings.policy_file)  # the policy the service runs with gates the demo too
+    except PolicyFileError as exc:
+        raise click.ClickException(f"start-up stopped, bad policy file: {exc}") from exc
+    return _on_prepared_graph(settings, lambda db, applied: load_demo(db, policies=policies))
 
 
 def _on_prepared_graph(settings: Settings, work=None):

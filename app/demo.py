@@ -9,26 +9,32 @@ The story, March 2026:
   The `credit-risk` team trains `credit-scoring` (risk tier HIGH) with MLflow:
 
   - version `1` (trained 2026-03-05) on the 2026-03-01 snapshots and the `customer_tenure`
-    feature; it served `production/credit-scoring-api` from 2026-03-10;
+    feature; its checks passed and two approvers signed it off, it was promoted through
+    staging to production (the gates passing) and served `production/credit-scoring-api` from
+    2026-03-10;
   - version `2` (trained 2026-03-12) moved to the feature store: `txn_amount_30d`,
-    `txn_count_7d`, `customer_tenure` and the new `bureau_score`. It serves
-    `staging/credit-scoring-staging` since 2026-03-14 and replaced version 1 in
-    `production/credit-scoring-api` on 2026-03-20.
+    `txn_count_7d` and `customer_tenure`. It went through the same checks, approvals and
+    promotions, serves `staging/credit-scoring-staging` since 2026-03-14 and replaced version 1
+    in `production/credit-scoring-api` on 2026-03-20. Version 1 stays in PRODUCTION, the fallback;
+  - version `3` (trained 2026-03-16 on the corrected 2026-03-15 snapshots) adds the new
+    `bureau_score` feature. It is in STAGING and serves nowhere: the production gate refuses it,
+    above all because the bureau scores are licensed for non-commercial use only.
 
   The raw snapshot `s3://raw/transactions@2026-03-08` is **corrupted** (a double-loaded
   partition: amounts are doubled). Downstream of it: the `clean_transactions` run of 2026-03-08,
   `s3://curated/transactions_clean@2026-03-08`, the features `credit/txn_amount_30d` and
   `credit/txn_count_7d`, the training run of version 2, `credit-scoring` version 2, and both
-  deployments serving it — production included. Version 1 is clean and is the rollback target;
-  it also does not use the NC-licensed bureau scores, which version 2 does (so a licence
-  check refuses version 2 for production). The corrected re-delivery
-  `s3://raw/transactions@2026-03-15` has been cleaned but nothing is trained on it yet.
+  deployments serving it — production included. Version 1 is clean and still passes the
+  production gate: it is the rollback target.
 
 * **Support assistant.** The `ml-platform` team fine-tuned `support-assistant` version `1.0`
   from `base-llm` version `7b-v1` (Apache-2.0) on `hf://datasets/support-dialogues`
-  (`CC-BY-SA-4.0`, INTERNAL); it serves `production/support-assistant`.
+  (`CC-BY-SA-4.0`, INTERNAL); it passed its checks, was approved and promoted, and serves
+  `production/support-assistant`.
 
-Every value is fixed (timestamps, digests, run ids), so loading twice changes nothing.
+Checks, approvals and promotions go through the governance service (`app/governance/service.py`)
+and every deployment switch through the deployment gate, exactly as through the API; a refusal
+stops the load. Every value is fixed (timestamps, digests, run ids), so loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -53,8 +59,12 @@ from app.catalog.service import (
     SchemaField,
     TrainingEvent,
 )
+from app.auth.permissions import Principal, Role
+from app.config import default_policy_file
 from app.db import Database
 from app.governance import service as governance
+from app.governance.deployment import Refusal
+from app.governance.policy import Policies, load_policies
 
 # --- what tests and walkthroughs refer to ----------------------------------------------------
 
@@ -69,6 +79,8 @@ PRODUCTION_DEPLOYMENT = ("production", "credit-scoring-api")
 STAGING_DEPLOYMENT = ("staging", "credit-scoring-staging")
 PRODUCTION_MODEL_VERSION = ModelVersionRef("credit-scoring", "2")
 PREVIOUS_MODEL_VERSION = ModelVersionRef("credit-scoring", "1")
+# In STAGING, serving nowhere: what the production gate refuses (the NC-licensed bureau scores).
+CANDIDATE_MODEL_VERSION = ModelVersionRef("credit-scoring", "3")
 
 BASE_MODEL_VERSION = ModelVersionRef("base-llm", "7b-v1")
 FINE_TUNED_MODEL_VERSION = ModelVersionRef("support-assistant", "1.0")
@@ -80,7 +92,7 @@ def _run_id(name: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"https://lineagegraph.example/demo/runs/{name}"))
 
 
-TRAINING_RUN_IDS = {"1": _run_id("train_credit_scoring/1"), "2": _run_id("train_credit_scoring/2")}
+TRAINING_RUN_IDS = {version: _run_id(f"train_credit_scoring/{version}") for version in ("1", "2", "3")}
 FINETUNE_RUN_ID = _run_id("finetune_support_llm/1.0")
 
 PRINCIPAL = "demo-loader"
@@ -258,11 +270,19 @@ def _training_events() -> list[tuple[datetime, TrainingEvent]]:
     )
     v2 = _credit_training(
         "2", started=at("03-12", "02:00"), ended=at("03-12", "04:05"),
-        datasets=[CORRUPTED_CLEAN_VERSION, DatasetVersionRef("s3://curated", "customers_clean", "2026-03-01"),
-                  DatasetVersionRef("postgres://bureau:5432", "bureau_scores", "2026-03-08")],
-        features=[FeatureRef("credit", f.name) for f in FEATURES],
+        datasets=[CORRUPTED_CLEAN_VERSION, DatasetVersionRef("s3://curated", "customers_clean", "2026-03-01")],
+        features=[FeatureRef("credit", name) for name in ("txn_amount_30d", "txn_count_7d", "customer_tenure")],
         metrics={"auc": 0.871, "ks": 0.563},
         parameters={"max_depth": "8", "eta": "0.05", "n_estimators": "900"},
+    )
+    v3 = _credit_training(
+        "3", started=at("03-16", "02:00"), ended=at("03-16", "04:20"),
+        datasets=[DatasetVersionRef("s3://curated", "transactions_clean", "2026-03-15"),
+                  DatasetVersionRef("s3://curated", "customers_clean", "2026-03-15"),
+                  DatasetVersionRef("postgres://bureau:5432", "bureau_scores", "2026-03-08")],
+        features=[FeatureRef("credit", "customer_tenure"), FeatureRef("credit", "bureau_score")],
+        metrics={"auc": 0.879, "ks": 0.571},
+        parameters={"max_depth": "8", "eta": "0.05", "n_estimators": "1000"},
     )
     finetune = TrainingEvent(
         job_namespace=TRAINING, job_name="finetune_support_llm", job_owner="ml-platform",
@@ -279,7 +299,7 @@ def _training_events() -> list[tuple[datetime, TrainingEvent]]:
                      Metric("toxicity_rate", 0.002, DatasetVersionRef("s3://curated", "support_eval", "2026-02-25"))],
         ),
     )
-    return [(v1.ended_at, v1), (v2.ended_at, v2), (finetune.ended_at, finetune)]
+    return [(v1.ended_at, v1), (v2.ended_at, v2), (v3.ended_at, v3), (finetune.ended_at, finetune)]
 
 
 BASE_MODEL = ModelVersionInput(
@@ -289,13 +309,42 @@ BASE_MODEL = ModelVersionInput(
     tags=["llm", "foundation", "external"],
 )
 
-# (since, version, stage): the stage changes each version went through, in order. History being
-# loaded, not promotions: they are recorded without the policy's gates.
-STAGE_HISTORY = [
-    (at("03-02", "10:00"), FINE_TUNED_MODEL_VERSION, "PRODUCTION"),
-    (at("03-10", "09:00"), PREVIOUS_MODEL_VERSION, "PRODUCTION"),
-    (at("03-14", "09:00"), PRODUCTION_MODEL_VERSION, "STAGING"),
-    (at("03-20", "09:00"), PREVIOUS_MODEL_VERSION, "ARCHIVED"),
+# The people who record checks and approve; the versions' author is the loader (PRINCIPAL), so they
+# count. Their teams are the models' (team scope of governance writes).
+REVIEWERS = {
+    "credit-risk": Principal("sam.security", roles=frozenset({Role.SECURITY_LEAD}), teams=frozenset({"credit-risk"})),
+    "ml-platform": Principal("mia.security", roles=frozenset({Role.SECURITY_LEAD}), teams=frozenset({"ml-platform"})),
+}
+APPROVERS = {
+    "credit-risk": (Principal("ada.approver", roles=frozenset({Role.APPROVER}), teams=frozenset({"credit-risk"})),
+                    Principal("pat.owner", roles=frozenset({Role.PRODUCT_OWNER}), teams=frozenset({"credit-risk"}))),
+    "ml-platform": (Principal("max.owner", roles=frozenset({Role.PRODUCT_OWNER}), teams=frozenset({"ml-platform"})),),
+}
+PROMOTER = {team: approvers[-1] for team, approvers in APPROVERS.items()}
+
+CREDIT_CHECKS = ("evaluation", "bias_assessment", "safety_review", "license_compliance", "privacy_review")
+SUPPORT_CHECKS = ("evaluation", "license_compliance", "safety_review")
+
+
+@dataclass(frozen=True)
+class Governance:
+    """A version's way to its stage: checks passed on `checked`, then each (stage, day) promotion,
+    approved by the team's approvers the hour before it."""
+
+    version: ModelVersionRef
+    team: str
+    checks: tuple[str, ...]
+    checked: str
+    promotions: tuple[tuple[str, str], ...]
+
+
+GOVERNANCE = [
+    Governance(FINE_TUNED_MODEL_VERSION, "ml-platform", SUPPORT_CHECKS, "02-28",
+               (("STAGING", "03-01"), ("PRODUCTION", "03-02"))),
+    Governance(PREVIOUS_MODEL_VERSION, "credit-risk", CREDIT_CHECKS, "03-06", (("STAGING", "03-07"), ("PRODUCTION", "03-09"))),
+    Governance(PRODUCTION_MODEL_VERSION, "credit-risk", CREDIT_CHECKS, "03-12", (("STAGING", "03-13"), ("PRODUCTION", "03-19"))),
+    # Evaluated for staging only: the candidate the production gate refuses.
+    Governance(CANDIDATE_MODEL_VERSION, "credit-risk", ("evaluation",), "03-16", (("STAGING", "03-17"),)),
 ]
 
 # (environment, name, endpoint, [(since, version served)]) — the switches in order.
@@ -312,8 +361,10 @@ DEPLOYMENTS = [
 # --- loading ------------------------------------------------------------------------------------------
 
 
-async def load_demo(db: Database, *, principal: str = PRINCIPAL) -> dict[str, int]:
-    """Register the sample registry through the catalog service; idempotent. Returns counts by kind."""
+async def load_demo(db: Database, *, principal: str = PRINCIPAL, policies: Policies | None = None) -> dict[str, int]:
+    """Register the sample registry through the catalog and governance services; idempotent.
+    `policies` default to the shipped policy file. Returns counts by kind."""
+    policies = policies or load_policies(default_policy_file())
     counts: Counter[str] = Counter()
 
     def actor(when: datetime) -> Actor:
@@ -380,17 +431,47 @@ async def load_demo(db: Database, *, principal: str = PRINCIPAL) -> dict[str, in
         count(Kinds.RUN)
         count(Kinds.MODEL_VERSION)
 
-    for since, version, stage in STAGE_HISTORY:
-        await governance.record_stage_history(db, version, stage, since=since, principal=principal)
+    for plan in GOVERNANCE:
+        await _govern(db, policies, plan)
 
     for environment, name, endpoint, history in DEPLOYMENTS:
-        await _deploy(db, principal, environment, name, endpoint, history)
+        await _deploy(db, policies, principal, environment, name, endpoint, history)
         count(Kinds.DEPLOYMENT)
 
     return dict(sorted(counts.items()))
 
 
-async def _deploy(db: Database, principal: str, environment: str, name: str, endpoint: str,
+async def _govern(db: Database, policies: Policies, plan: Governance) -> None:
+    """Record a version's checks and approvals and promote it through the gates, as people did then.
+    Checks and approvals are idempotent; promotions the version has already made are not replayed
+    (a version in PRODUCTION cannot be promoted to STAGING again)."""
+    reviewer = REVIEWERS[plan.team]
+    for kind in plan.checks:
+        await governance.record_check(db, reviewer, plan.version, kind=kind, status="PASSED",
+                                      evidence_uri=f"https://reviews.example.com/{plan.version.model_name}/"
+                                                   f"{plan.version.version}/{kind}",
+                                      at=at(plan.checked, "15:00"))
+    current = await service.get_by_key(db, Kinds.MODEL_VERSION.value, {"model_name": plan.version.model_name,
+                                                                        "version": plan.version.version})
+    stages = [stage for stage, _ in plan.promotions]
+    done = stages.index(current["stage"]) + 1 if current and current.get("stage") in stages else 0
+    for stage, day in plan.promotions[done:]:
+        for approver in APPROVERS[plan.team]:
+            await governance.approve(db, policies, approver, plan.version, stage=stage, at=at(day, "08:00"),
+                                     note="Reviewed the gate report and the evidence.")
+        promoted = await governance.promote(db, policies, PROMOTER[plan.team], plan.version, stage,
+                                            at=at(day, "09:00"))
+        if not promoted.report.verdict.allowed:
+            unmet = "; ".join(u.message for u in promoted.report.verdict.unmet)
+            raise RuntimeError(f"the demo's promotion of {governance.version_key(_ref(plan.version))} to {stage} "
+                               f"was refused: {unmet}")
+
+
+def _ref(version: ModelVersionRef) -> dict:
+    return {"model_name": version.model_name, "version": version.version}
+
+
+async def _deploy(db: Database, policies: Policies, principal: str, environment: str, name: str, endpoint: str,
                   history: list[tuple[datetime, ModelVersionRef]]) -> None:
     """Register a deployment and replay the switches it has not seen yet.
 
@@ -399,14 +480,16 @@ async def _deploy(db: Database, principal: str, environment: str, name: str, end
     `since` are sent; on a second load there are none, and a switch made after the demo is kept.
     """
     first = history[0][0]
-    await service.register_deployment(db, Actor(principal, first), environment=environment, name=name,
-                                      endpoint=endpoint, status="ACTIVE")
+    await service.register_deployment(db, Actor(principal, first), policies=policies, environment=environment,
+                                      name=name, endpoint=endpoint, status="ACTIVE")
     node = await service.get_by_key(db, Kinds.DEPLOYMENT.value, {"environment": environment, "name": name})
     since = _native((node or {}).get("since"))
     for when, version in history:
         if since is None or when > since:
-            await service.register_deployment(db, Actor(principal, when), environment=environment, name=name,
-                                              serving=version)
+            switched = await service.register_deployment(db, Actor(principal, when), policies=policies,
+                                                         environment=environment, name=name, serving=version)
+            if isinstance(switched, Refusal):  # the demo's story is that every switch passed its gate
+                raise RuntimeError(f"the demo's switch of {environment}/{name} was refused: {switched.message}")
 
 
 def _native(value):

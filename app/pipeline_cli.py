@@ -27,6 +27,7 @@ from app.client import (
     DEFAULT_TIMEOUT,
     DEFAULT_URL,
     EXIT_OK,
+    EXIT_REFUSED,
     TOKEN_ENV,
     URL_ENV,
     RegistryClient,
@@ -134,6 +135,22 @@ def _print_json(document: dict[str, Any]) -> None:
 
 # --- deploy record ----------------------------------------------------------------------------
 
+class _Time(click.ParamType):
+    """An ISO 8601 time; without a zone it is read as UTC."""
+
+    name = "ISO-TIME"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime):
+            return value
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 time (e.g. 2026-03-08T06:00:00Z)", param, ctx)
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+
 DEPLOYMENT_FIELDS = "id environment name endpoint status since modelVersion { modelName version }"
 
 CURRENT_DEPLOYMENT = f"""query($environment: Environment!, $name: String!) {{
@@ -147,6 +164,7 @@ REGISTER_DEPLOYMENT = f"""mutation($input: RegisterDeploymentInput!) {{
     ... on InvalidInputError {{ field }}
     ... on ConflictError {{ field recorded attempted }}
     ... on NotFoundError {{ kind key }}
+    ... on DeploymentRefused {{ code message unmet {{ kind message }} }}
   }} }}"""
 
 
@@ -166,12 +184,20 @@ def deploy() -> None:
               help="The deployment's name, unique within the environment (default: the model's name).")
 @click.option("--status", type=click.Choice(DEPLOYMENT_STATUSES, case_sensitive=False), default="ACTIVE",
               show_default=True, help="Whether it takes traffic.")
+@click.option("--at", "switched_at", type=_Time(), default=None, metavar="ISO-TIME",
+              help="When the switch happened, for one recorded late (default now; UTC unless it says otherwise).")
+@click.option("--break-glass-reason", default=None, metavar="TEXT",
+              help="Admins only: switch despite unmet requirements of the environment, for this written reason "
+                   "(audited, and recorded on the deployment's serving history).")
 @registry_options
-def deploy_record(model, model_version, environment, endpoint, name, status, **remote_options) -> None:
+def deploy_record(model, model_version, environment, endpoint, name, status, switched_at, break_glass_reason,
+                  **remote_options) -> None:
     """Record that MODEL@VERSION now serves in ENV at ENDPOINT.
 
     Registers the deployment (ENV, NAME) if it is new and switches what it serves; the
     version it served before stays in its history. Sending the same again changes nothing.
+    The switch must meet the policy's requirements for ENV (e.g. production: stage PRODUCTION
+    and the PRODUCTION gate passing); otherwise it exits 1 printing every unmet requirement.
 
     \b
     lineagegraph deploy record --model credit-scoring --version 7 \\
@@ -184,12 +210,18 @@ def deploy_record(model, model_version, environment, endpoint, name, status, **r
                "serving": {"model": model, "version": model_version}}
     if endpoint is not None:
         request["endpoint"] = endpoint
+    if switched_at is not None:
+        request["at"] = switched_at.isoformat()
+    if break_glass_reason is not None:
+        request["breakGlass"] = {"reason": break_glass_reason}
     with remote.client() as client:
         try:
             before = client.graphql(CURRENT_DEPLOYMENT, {"environment": environment, "name": name})["deployment"]
             answer = client.graphql(REGISTER_DEPLOYMENT, {"input": request})["registerDeployment"]
         except RegistryError as error:
             _fail(remote, error, f"recording deployment {environment}/{name} of {model}@{model_version}")
+    if answer["__typename"] == "DeploymentRefused":
+        _refused(remote, answer)
     node = answer["node"]
     outcome = "created" if answer["created"] else "changed" if answer["changed"] else "unchanged"
     previous = (before or {}).get("modelVersion")
@@ -206,6 +238,18 @@ def deploy_record(model, model_version, environment, endpoint, name, status, **r
         line += f" (was {previous['modelName']}@{previous['version']})"
     click.echo(line)
     click.echo(f"  endpoint {node.get('endpoint') or '-'}, status {node.get('status') or '-'}")
+
+
+def _refused(remote: Remote, refusal: dict) -> None:
+    """A switch the policy refuses: every unmet requirement on stderr (and in --json); exit 1."""
+    click.echo(f"error: {refusal['code']}: {refusal['message']}", err=True)
+    for unmet in refusal["unmet"]:
+        click.echo(f"  - {unmet['kind']}: {unmet['message']}", err=True)
+    if remote.as_json:
+        _print_json({"ok": False, "exitCode": EXIT_REFUSED, "unmet": refusal["unmet"],
+                     "error": {"code": refusal["code"], "message": refusal["message"], "field": "serving",
+                               "retryable": False}})
+    sys.exit(EXIT_REFUSED)
 
 
 # --- run record -------------------------------------------------------------------------------
@@ -312,21 +356,6 @@ class _Parsed(click.ParamType):
             return self.parse(value)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
-
-
-class _Time(click.ParamType):
-    """An ISO 8601 time; without a zone it is read as UTC."""
-
-    name = "ISO-TIME"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, datetime):
-            return value
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
-            self.fail(f"{value!r} is not an ISO 8601 time (e.g. 2026-03-08T06:00:00Z)", param, ctx)
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
 def _job(value: str) -> tuple[str, str]:

@@ -48,6 +48,18 @@ class ModelVersionRefInput:
         return service.ModelVersionRef(self.model, self.version)
 
 
+@strawberry.input(description="An admin's override of the deployment gate: the switch goes through despite unmet "
+                              "requirements, audited as such and recorded on the SERVES edge.")
+class BreakGlassInput:
+    reason: str = strawberry.field(
+        description="Why the gate is overridden, for the incident and compliance record: non-empty, at most 2,000 "
+                    "characters.")
+
+
+def break_glass_reason(value: BreakGlassInput | None) -> str | None:
+    return value.reason if value is not None else None
+
+
 def refs(items: list | None) -> list:
     return [item.ref() for item in items or []]
 
@@ -259,7 +271,14 @@ class RegisterDeploymentInput:
         default=None, description="Absolute URI it serves on, at most 2,000 characters.")
     status: DeploymentStatus | None = strawberry.field(default=None, description="Whether it takes traffic.")
     serving: ModelVersionRefInput | None = strawberry.field(
-        default=None, description="The existing model version it serves from now on; the previous one is kept as history.")
+        default=None, description="The existing model version it serves from now on; the previous one is kept as "
+                                  "history. The switch must meet the policy's requirements for the environment.")
+    at: datetime | None = strawberry.field(
+        default=None, description="With `serving`: when the switch happened, for a switch recorded late (default now; "
+                                  "never in the future beyond the clock skew; a zone-less time is UTC). A switch older "
+                                  "than the current one is a CONFLICT.")
+    break_glass: BreakGlassInput | None = strawberry.field(
+        default=None, description="Admins only: switch despite unmet requirements, with a written reason.")
 
 
 @strawberry.input(description="Add what an existing run used and produced.")

@@ -21,6 +21,7 @@ from app.catalog.inputs import (
     RegisterRunInput,
     RegisterTeamInput,
     RegisterTrainingEventInput,
+    break_glass_reason,
     enum_value,
     parameters,
     refs,
@@ -29,6 +30,8 @@ from app.catalog.inputs import (
 from app.catalog.types import Dataset, DatasetVersion, Deployment, Feature, Job, Model, ModelVersion, Run, Team, from_node
 from app.auth.permissions import Permission, requires
 from app.context import Info
+from app.governance.deployment import Refusal
+from app.governance.types import DeploymentRefused, deployment_refused
 from app.user_errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, answer
 
 T = TypeVar("T")
@@ -56,7 +59,13 @@ RegisterJobResult = _result("RegisterJobResult", Job)
 RegisterRunResult = _result("RegisterRunResult", Run)
 RegisterModelResult = _result("RegisterModelResult", Model)
 RegisterModelVersionResult = _result("RegisterModelVersionResult", ModelVersion)
-RegisterDeploymentResult = _result("RegisterDeploymentResult", Deployment)
+RegisterDeploymentResult = Annotated[
+    Registration[Deployment] | DeploymentRefused | InvalidInputError | NotFoundError | ConflictError | ForbiddenError,
+    strawberry.union("RegisterDeploymentResult", description="What `registerDeployment` answers: the "
+                     "`DeploymentRegistration`, `DeploymentRefused` listing every requirement of the environment the "
+                     "switch leaves unmet, or the error that stopped it (then nothing was written but, for a refusal, "
+                     "its audit event)."),
+]
 
 
 @strawberry.type(description="A whole training event, registered atomically.")
@@ -176,16 +185,26 @@ class CatalogMutation:
         return await _register(ModelVersion, lambda: service.register_model_version(
             info.context.db, _actor(info), input.to_service()))
 
-    @strawberry.mutation(description="Register a deployment and, with `serving`, what it serves from now on.",
+    @strawberry.mutation(description="Register a deployment and, with `serving`, what it serves from now on. The switch "
+                                     "is evaluated against the policy's requirements for the environment; when any is "
+                                     "unmet, `DeploymentRefused` lists them all and nothing changes.",
                          extensions=requires(Permission.DEPLOY))
     async def register_deployment(
         self, info: Info,
         input: Annotated[RegisterDeploymentInput, strawberry.argument(description="The deployment to register, and optionally what it serves.")],
     ) -> RegisterDeploymentResult:
-        return await _register(Deployment, lambda: service.register_deployment(
-            info.context.db, _actor(info), environment=input.environment.value, name=input.name,
+        ctx = info.context
+
+        def present(result):
+            if isinstance(result, Refusal):
+                return deployment_refused(result)
+            return _registered(Deployment)(result)
+
+        return await answer(service.register_deployment(
+            ctx.db, _actor(info), policies=ctx.policies, environment=input.environment.value, name=input.name,
             endpoint=input.endpoint, status=enum_value(input.status),
-            serving=input.serving.ref() if input.serving else None))
+            serving=input.serving.ref() if input.serving else None, at=input.at,
+            break_glass_reason=break_glass_reason(input.break_glass)), present)
 
     @strawberry.mutation(description="Add what an existing run used and produced.",
                          extensions=requires(Permission.REGISTER))

@@ -21,6 +21,9 @@ from app.catalog.kinds import Kind, Kinds
 from app.db import Database, Tx
 from app.auth.permissions import SYSTEM, Principal
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.governance import deployment as deployment_gate
+from app.governance.policy import Policies
+
 
 # --- references and inputs (plain data; the GraphQL layer builds them) -------------------
 
@@ -243,41 +246,100 @@ async def register_model_version(db: Database, actor: Actor, model_version: Mode
     return await db.write(work)
 
 async def register_deployment(
-    db: Database, actor: Actor, *, environment: str, name: str, endpoint: str | None = None,
-    status: str | None = None, serving: ModelVersionRef | None = None,
-) -> Registered:
-    """Register a deployment and, when given, switch it to serve a model version (history kept)."""
+    db: Database, actor: Actor, *, policies: Policies, environment: str, name: str, endpoint: str | None = None,
+    status: str | None = None, serving: ModelVersionRef | None = None, at: datetime | None = None,
+    break_glass_reason: str | None = None,
+) -> Registered | deployment_gate.Refusal:
+    """Register a deployment and, when given, switch it to serve a model version (history kept).
+
+    A switch is evaluated against the policy's requirements for the environment inside the write
+    transaction (app/governance/deployment.py): refused, it writes nothing but the denied attempt's
+    audit event and answers a `Refusal` listing every unmet requirement. An admin's break-glass
+    reason lets it through, recorded on the SERVES edge and in the audit event. `at` is when the
+    switch happened (default now, never in the future beyond the actor's clock skew)."""
     params = {"environment": v.one_of("environment", environment, v.ENVIRONMENTS), "name": v.identifier("name", name),
               "props": _props(endpoint=_optional(v.uri, "endpoint", endpoint),
                               status=v.one_of("status", status, v.DEPLOYMENT_STATUSES))}
     serving_ref = _model_version_ref(serving, "serving") if serving else None
+    switched_at = actor.happened("at", at)
+    if at is not None and serving_ref is None:
+        raise InvalidInput("at is when the deployment switched to `serving`; give serving with it.", field="at")
+    reason = deployment_gate.break_glass_reason(actor.access, break_glass_reason)
+    label = f"{params['environment']}/{params['name']}"
 
-    async def work(tx: Tx) -> Registered:
-        registered = await serve(tx)
-        _audit(tx, actor, "registerDeployment", Kinds.DEPLOYMENT.value, registered, params,
-               serving=_keys(Kinds.MODEL_VERSION.value, [serving_ref] if serving_ref else []))
+    async def work(tx: Tx) -> Registered | deployment_gate.Refusal:
+        state = dict(await tx.single("catalog.deployment_state", environment=params["environment"], name=params["name"]))
+        current = state["serving"]
+        switching = serving_ref is not None and (current is None or _ref_of(current) != serving_ref)
+        if _changes(state["node"], params["props"]) or switching:
+            await _authorize_deployment(tx, actor, label, state["team"], serving_ref if switching else None)
+        verdict = None
+        if switching:
+            verdict = await deployment_gate.verdict(tx, policies, params["environment"], serving_ref)
+            if verdict is None:
+                raise _not_found(Kinds.MODEL_VERSION.value, serving_ref)
+            if not verdict.allowed and reason is None:
+                refusal = deployment_gate.Refusal(
+                    params["environment"], params["name"], verdict=verdict,
+                    message=f"Deployment {label} may not serve {verdict.model_version}: {len(verdict.unmet)} "
+                            f"requirement(s) of {params['environment']} unmet; nothing was changed.")
+                deployment_gate.audit_refusal(tx, actor.principal, "registerDeployment", refusal,
+                                              target_id=(state["node"] or {}).get("id"),
+                                              serving=verdict.model_version)
+                return refusal
+        registered = await serve(tx, verdict)
+        overrode = verdict.unmet if verdict is not None and reason is not None else []
+        links: dict[str, Any] = {"serving": _keys(Kinds.MODEL_VERSION.value, [serving_ref] if serving_ref else [])}
+        if switching and at is not None:
+            links["at"] = switched_at.isoformat()
+        if overrode:
+            links["breakGlass"] = {"reason": reason, "overrode": deployment_gate.unmet_summary(overrode)}
+        _audit(tx, actor, "registerDeployment", Kinds.DEPLOYMENT.value, registered, params, **links)
         return registered
 
-    async def serve(tx: Tx) -> Registered:
-        if serving_ref is not None:  # what a deployment serves is the served model's team's call
-            await _authorize(tx, actor, "auth.owner_of_model", {"name": serving_ref["model_name"]})
+    async def serve(tx: Tx, verdict) -> Registered:
         registered = await _upsert(tx, "catalog.upsert_deployment", params, actor)
         if serving_ref is None:
             return registered
+        marks = deployment_gate.override_marks(reason, actor.principal, verdict.unmet if verdict else [])
         record = await repository.upsert(
             tx, "catalog.set_deployment_serving", environment=params["environment"], name=params["name"],
-            model_name=serving_ref["model_name"], version=serving_ref["version"], **actor.stamp(),
+            model_name=serving_ref["model_name"], version=serving_ref["version"], now=switched_at,
+            principal=actor.principal, marks=marks,
         )
         if record is None:
             raise _not_found(Kinds.MODEL_VERSION.value, serving_ref)
         if record["stale"]:
             raise Conflict(
-                f"Deployment {params['environment']}/{params['name']} switched to another version after "
-                f"{actor.now.isoformat()}; an older switch cannot be recorded over it.", field="serving")
+                f"Deployment {label} switched to another version after {switched_at.isoformat()}; an older switch "
+                "cannot be recorded over it.", field="serving")
         return Registered(node=record["node"], created=registered.created, changed=registered.changed or record["changed"],
                           previous=registered.previous)
 
     return await db.write(work)
+
+
+def _ref_of(node: dict) -> dict:
+    return {"model_name": node["model_name"], "version": node["version"]}
+
+
+def _changes(node: dict | None, props: dict) -> bool:
+    """Whether writing `props` would change an existing node (a new one is no one's yet)."""
+    return node is not None and any(node.get(key) != value for key, value in props.items())
+
+
+async def _authorize_deployment(tx: Tx, actor: Actor, label: str, team: str | None, switch_to: dict | None) -> None:
+    """A deployment belongs to the team owning the model it serves: changing it needs that team, and
+    switching what it serves also needs the newly served model's team (admins exempt)."""
+    access = actor.access
+    if access.is_admin:
+        return
+    if not access.may_write_for(team):
+        raise Forbidden(f"{access.name} may not change deployment {label}: it serves a model of team {team}, "
+                        "which it is not a member of.")
+    if switch_to is not None:  # what a deployment serves is also the served model's team's call
+        await _authorize(tx, actor, "auth.owner_of_model", {"name": switch_to["model_name"]})
+
 
 async def record_lineage(db: Database, actor: Actor, *, run_id: str, io: RunIO,
                          at: datetime | None = None) -> Registered:

@@ -342,6 +342,46 @@ class ModelVersion(Record):
         return [from_node(StageSpan, span) for _, span in spans]
 
 
+@strawberry.type(description="A break-glass override of the deployment gate: an admin switched a deployment despite "
+                             "unmet requirements, with a written reason.")
+class BreakGlass:
+    reason: str = strawberry.field(description="Why the gate was overridden, as the admin wrote it.")
+    by: str = strawberry.field(description="The admin who overrode it.")
+    overrode: list[str] = strawberry.field(
+        description="Every requirement it overrode, as `KIND: message` (the kinds of `UnmetRequirement`).")
+
+
+@strawberry.type(description="One span of what a deployment served: a switch never overwrites history.")
+class ServingSpan:
+    since: datetime = strawberry.field(description="When it started serving the version.")
+    until: datetime | None = strawberry.field(description="When it stopped; null while it still serves it.")
+    by: str | None = strawberry.field(description="The principal that recorded the switch.")
+    rollback: bool = strawberry.field(description="True when the switch was a `rollbackDeployment`.")
+    rollback_reason: str | None = strawberry.field(description="For a rollback: why, as the responder wrote it.")
+    break_glass: BreakGlass | None = strawberry.field(
+        description="The override of the deployment gate this switch was made with; null for a switch that met every "
+                    "requirement.")
+    model_version_node: strawberry.Private[dict]
+
+    @strawberry.field(description="The version served.")
+    def model_version(self) -> ModelVersion:
+        return from_node(ModelVersion, self.model_version_node)
+
+
+def _native_time(value):
+    return value.to_native() if isinstance(value, Neo4jDateTime) else value
+
+
+def _serving_span(node: dict) -> ServingSpan:
+    glass = None
+    if node["break_glass"]:
+        glass = BreakGlass(reason=node["break_glass_reason"], by=node["break_glass_by"],
+                           overrode=list(node["break_glass_overrode"]))
+    return ServingSpan(since=_native_time(node["since"]), until=_native_time(node["until"]), by=node["by"],
+                       rollback=node["rollback"], rollback_reason=node["rollback_reason"], break_glass=glass,
+                       model_version_node=node["model_version"])
+
+
 @strawberry.type(description="A model version serving in an environment.")
 class Deployment(Record):
     environment: Environment = strawberry.field(description="Where it runs.")
@@ -355,6 +395,12 @@ class Deployment(Record):
     @strawberry.field(description="The model version it serves now; null when it serves none.")
     async def model_version(self, info: Info) -> ModelVersion | None:
         return await _one(info, "catalog.rel_deployment_serving", self.id)
+
+    @strawberry.field(description="Everything it has served, oldest first, with how each switch was made (rollbacks, "
+                                  "break-glass overrides of the deployment gate).")
+    async def serving_history(self, info: Info) -> list[ServingSpan]:
+        spans = await info.context.loaders.related("catalog.rel_deployment_history").load(self.id)
+        return [_serving_span(span) for _, span in spans]
 
 
 _TYPE_BY_LABEL = {

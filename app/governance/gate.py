@@ -3,7 +3,8 @@
 Pure: no database here. The service reads every fact in one statement (`governance.gate_facts`)
 and hands them over; the same function answers `gateStatus` and `promoteModelVersion`, so the
 two can never disagree. Every unmet requirement is listed, not just the first, so a team fixes
-everything in one round.
+everything in one round. `evaluate_environment` is the same rule applied where traffic is served:
+what a deployment switch requires of the version it switches to.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 
-from app.governance.policy import PRIVACY_REVIEW, Policies, StagePolicy, TierRequirements
+from app.governance.policy import PRIVACY_REVIEW, LineageRules, Policies, StagePolicy, TierRequirements
 
 
 class Requirement(enum.Enum):
@@ -25,6 +26,7 @@ class Requirement(enum.Enum):
     LICENSE = "LICENSE"                          # an upstream dataset's licence is not allowed for the stage
     PRIVACY_REVIEW = "PRIVACY_REVIEW"            # upstream data of a privacy class needs a passed privacy review
     UPSTREAM_QUARANTINED = "UPSTREAM_QUARANTINED"  # something upstream is quarantined
+    STAGE = "STAGE"                              # a deployment's environment does not serve the version's stage
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Unmet:
     field: str | None = None          # `model` or `version` for naming
     pattern: str | None = None
     node: str | None = None           # the quarantined node, as `kind key`
+    stage: str | None = None          # the version's stage, for STAGE
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,22 @@ class GateFacts:
     evaluations: list[dict]                  # {metric, value, dataset}
     datasets: list[dict]                     # upstream: {namespace, name, license, privacy}
     quarantined_upstream: list[str]          # `kind key` of each quarantined upstream node
+
+
+    @classmethod
+    def from_record(cls, record: dict) -> GateFacts:
+        """The facts of one `governance.gate_facts` row."""
+        node = record["version"]
+        return cls(
+            model_name=node["model_name"], version=node["version"], stage=node.get("stage") or "DEVELOPMENT",
+            quarantined=bool(node.get("quarantined")), risk_tier=record["risk_tier"],
+            authors=frozenset(record["authors"]),
+            checks={check["kind"]: check for check in record["checks"]},
+            approvals=sorted(record["approvals"], key=lambda a: a["approver"]),
+            evaluations=record["evaluations"],
+            datasets=sorted(record["datasets"], key=lambda d: (d["namespace"], d["name"])),
+            quarantined_upstream=sorted(set(record["quarantined"])),
+        )
 
 
 @dataclass(frozen=True)
@@ -97,6 +116,52 @@ def evaluate(policies: Policies, facts: GateFacts, target: str) -> Verdict:
         *_quarantine(stage_policy, facts),
     ]
     return Verdict(target, facts.stage, tier, unmet)
+
+
+@dataclass(frozen=True)
+class EnvironmentVerdict:
+    """Whether a deployment in `environment` may switch to the version the facts describe."""
+
+    environment: str
+    model_version: str                       # credit-scoring@2
+    stage: str                               # the version's current stage
+    gate: str | None                         # the stage whose gate was applied, when the policy names one
+    unmet: list[Unmet] = field(default_factory=list)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.unmet
+
+
+def evaluate_environment(policies: Policies, facts: GateFacts, environment: str, *,
+                         never_quarantined: bool = False) -> EnvironmentVerdict:
+    """Every requirement the policy's `environments.<environment>` sets on the version a deployment
+    serves, left unmet by `facts` (read for the environment's gate stage). An environment the policy
+    does not list needs nothing, unless `never_quarantined` (a rollback never returns to a
+    quarantined version, wherever it runs)."""
+    rule = policies.for_environment(environment)
+    key = _key(facts)
+    quarantined = facts.quarantined or facts.stage == "QUARANTINED"
+    unmet: list[Unmet] = []
+    if quarantined and (rule is not None or never_quarantined):
+        unmet.append(Unmet(Requirement.QUARANTINED, f"{key} is quarantined: it may not serve in {environment} until "
+                                                    "incident response releases it."))
+    if rule is None:
+        return EnvironmentVerdict(environment, key, facts.stage, None, unmet)
+    if facts.stage not in rule.stages:
+        unmet.append(Unmet(Requirement.STAGE, f"{environment} serves versions in stage {' or '.join(rule.stages)}; "
+                                              f"{key} is {facts.stage}.", stage=facts.stage))
+    if rule.gate is not None:
+        verdict = evaluate(policies, facts, rule.gate)
+        # The stage requirement above is the environment's form of TRANSITION; quarantine is listed once.
+        unmet += [u for u in verdict.unmet if u.kind not in (Requirement.TRANSITION, Requirement.QUARANTINED)]
+    else:
+        stage_policy = policies.for_stage(facts.stage)
+        lineage = stage_policy.lineage if stage_policy is not None else LineageRules()
+        if lineage.block_quarantined:
+            unmet += [Unmet(Requirement.UPSTREAM_QUARANTINED, f"Upstream {node} is quarantined.", node=node)
+                      for node in facts.quarantined_upstream]
+    return EnvironmentVerdict(environment, key, facts.stage, rule.gate, unmet)
 
 
 def _transition(policy: StagePolicy, facts: GateFacts, target: str) -> list[Unmet]:

@@ -4,7 +4,9 @@ named instead of surfacing as a wrong verdict at the first promotion.
 
 Per target stage: which stages a version may come from, naming conventions, lineage rules
 (licences allowed upstream, privacy classes that need a privacy review, nothing quarantined) and,
-per risk tier of the model, the checks, metric thresholds and approvals required.
+per risk tier of the model, the checks, metric thresholds and approvals required. Per deployment
+environment: the stages a version it serves may be in, and the stage whose gate it must pass when
+a deployment switches to it (app/governance/gate.evaluate_environment).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 
 # Promotion targets: QUARANTINED is set by incident response, never by a promotion.
@@ -24,6 +26,7 @@ RiskTier = Literal["LOW", "MEDIUM", "HIGH", "CRITICAL"]
 PrivacyClass = Literal["PUBLIC", "INTERNAL", "CONFIDENTIAL", "PII", "SENSITIVE_PII"]
 CheckKind = Literal["bias_assessment", "safety_review", "license_compliance", "evaluation", "privacy_review",
                     "security_review", "explainability_review"]
+Environment = Literal["development", "test", "staging", "production"]
 RoleName = Literal["viewer", "contributor", "data_steward", "security_lead", "product_owner", "approver", "admin"]
 
 CHECK_KINDS: tuple[str, ...] = get_args(CheckKind)
@@ -121,6 +124,16 @@ class StagePolicy(_Strict):
         return self.tiers.get(tier, TierRequirements())
 
 
+class EnvironmentPolicy(_Strict):
+    """What a deployment in one environment requires of the version it serves, at every switch."""
+
+    # The stages a served version may be in (QUARANTINED never: incident response sets it).
+    stages: Annotated[list[Stage], Field(min_length=1)]
+    # When given, the promotion gate of this stage (checks, approvals, lineage rules …) must pass
+    # at the moment of the switch, not only when the version was promoted.
+    gate: Stage | None = None
+
+
 class Policies(_Strict):
     """The whole promotion policy, as loaded from its file."""
 
@@ -128,10 +141,25 @@ class Policies(_Strict):
     # How a model with no recorded risk tier is gated: as the strictest tier unless the file says otherwise.
     unrated_tier: RiskTier = "CRITICAL"
     stages: dict[Stage, StagePolicy]
+    # Environments left out need nothing of what they serve.
+    environments: dict[Environment, EnvironmentPolicy] = Field(default_factory=dict)
     source: str = Field(default="", exclude=True)
+
+    @field_validator("environments")
+    @classmethod
+    def _gates_exist(cls, environments: dict, info: ValidationInfo) -> dict:
+        stages = info.data.get("stages") or {}
+        for environment, rule in environments.items():
+            if rule.gate is not None and rule.gate not in stages:
+                raise ValueError(f"`{environment}.gate` is {rule.gate}, which has no rules under `stages`: there is "
+                                 "no gate to pass")
+        return environments
 
     def for_stage(self, stage: str) -> StagePolicy | None:
         return self.stages.get(stage)
+
+    def for_environment(self, environment: str) -> EnvironmentPolicy | None:
+        return self.environments.get(environment)
 
 
 def _problem(error: dict) -> str:

@@ -57,16 +57,18 @@ class Promotion:
 
 
 async def record_check(db: Database, principal: Principal, model_version: ModelVersionRef, *, kind: str,
-                       status: str, evidence_uri: str | None = None, note: str | None = None) -> CheckRecorded:
+                       status: str, evidence_uri: str | None = None, note: str | None = None,
+                       at: datetime | None = None) -> CheckRecorded:
     """Record the outcome of one check of a version. One check per (version, kind): re-recording
-    the same outcome changes nothing, a new outcome replaces the old (the audit trail keeps it)."""
+    the same outcome changes nothing, a new outcome replaces the old (the audit trail keeps it).
+    `at` (Python callers loading history, the demo) is when it was recorded; default now."""
     ref = _model_version_ref(model_version, "modelVersion")
     kind = v.one_of("kind", kind, CHECK_KINDS)
     status = v.one_of("status", status, CHECK_STATUSES)
     note = v.description("note", note)
     if status == "WAIVED" and not (note or "").strip():
         raise InvalidInput("A WAIVED check needs a note saying why it is waived.", field="note")
-    actor = Actor.of(principal.name)
+    actor = _actor(principal, at)
     params = {**ref, "id": _derived_id("check", version_key(ref), kind), "kind": kind, "status": status,
               "evidence_uri": None if evidence_uri is None else v.uri("evidenceUri", evidence_uri), "note": note,
               **actor.stamp()}
@@ -86,12 +88,12 @@ async def record_check(db: Database, principal: Principal, model_version: ModelV
 
 
 async def approve(db: Database, policies: Policies, principal: Principal, model_version: ModelVersionRef, *,
-                  stage: str, note: str | None = None) -> ApprovalRecorded:
+                  stage: str, note: str | None = None, at: datetime | None = None) -> ApprovalRecorded:
     """Approve a version for a target stage. Never by its author (its creator or its producing run's);
     approving again changes nothing. The approver's roles are recorded: the policy counts those."""
     ref = _model_version_ref(model_version, "modelVersion")
     stage = _target_stage(policies, stage)
-    actor = Actor.of(principal.name)
+    actor = _actor(principal, at)
     roles = sorted(role.value for role in principal.roles)
     params = {**ref, "id": _derived_id("approval", version_key(ref), stage, principal.name), "stage": stage,
               "roles": roles, "note": v.description("note", note), **actor.stamp()}
@@ -125,12 +127,12 @@ async def gate_status(db: Database, policies: Policies, model_version: ModelVers
 
 
 async def promote(db: Database, policies: Policies, principal: Principal, model_version: ModelVersionRef,
-                  stage: str) -> Promotion:
+                  stage: str, *, at: datetime | None = None) -> Promotion:
     """Move a version to `stage` when the policy allows it; otherwise change nothing and say everything
     that is missing. The gate reads and the stage change happen in one write transaction."""
     ref = _model_version_ref(model_version, "modelVersion")
     stage = _target_stage(policies, stage)
-    actor = Actor.of(principal.name)
+    actor = _actor(principal, at)
 
     async def work(tx: Tx) -> Promotion:
         report = await _gate(tx, policies, ref, stage)
@@ -151,17 +153,12 @@ async def _gate(tx: Tx, policies: Policies, ref: dict, stage: str) -> GateReport
 
 
 def _facts(record: dict) -> GateFacts:
-    node = record["version"]
-    return GateFacts(
-        model_name=node["model_name"], version=node["version"], stage=node.get("stage") or "DEVELOPMENT",
-        quarantined=bool(node.get("quarantined")), risk_tier=record["risk_tier"],
-        authors=frozenset(record["authors"]),
-        checks={check["kind"]: check for check in record["checks"]},
-        approvals=sorted(record["approvals"], key=lambda a: a["approver"]),
-        evaluations=record["evaluations"],
-        datasets=sorted(record["datasets"], key=lambda d: (d["namespace"], d["name"])),
-        quarantined_upstream=sorted(set(record["quarantined"])),
-    )
+    return GateFacts.from_record(record)
+
+
+def _actor(principal: Principal, at: datetime | None) -> Actor:
+    """The acting principal, stamped now, or at `at` when history is being loaded (the demo)."""
+    return Actor(principal.name, at) if at is not None else Actor.of(principal.name)
 
 
 def _target_stage(policies: Policies, stage: str) -> str:
@@ -190,8 +187,9 @@ def version_key(ref: dict) -> str:
 async def record_stage_history(db: Database, model_version: ModelVersionRef, stage: str, *, since: datetime,
                                principal: str = SYSTEM.name) -> dict:
     """Record that a version entered a stage at `since`, without any gate: for loading history
-    that happened elsewhere (the demo), never for a promotion. Replaying it changes nothing: a
-    change older than the version's current stage is already history and is skipped."""
+    that happened elsewhere (an import), never for a promotion (the demo promotes through the
+    gate). Replaying it changes nothing: a change older than the version's current stage is
+    already history and is skipped."""
     ref = _model_version_ref(model_version, "modelVersion")
     stage = v.one_of("stage", stage, v.STAGES)
 

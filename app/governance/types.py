@@ -11,9 +11,11 @@ import strawberry
 
 from app.auth.permissions import Permission, requires
 from app.catalog.inputs import ModelVersionRefInput, enum_value
-from app.catalog.types import ModelVersion, RiskTier, Stage, from_node
+from app.catalog.kinds import Kinds
+from app.catalog.types import Environment, ModelVersion, RiskTier, Stage, from_node
 from app.context import Info
 from app.governance import service
+from app.governance.deployment import Refusal
 from app.governance.gate import Unmet
 from app.governance.policy import Policies, StagePolicy, TierRequirements
 from app.user_errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, answer
@@ -58,6 +60,9 @@ class RequirementKind(Enum):
     PRIVACY_REVIEW = strawberry.enum_value(
         "PRIVACY_REVIEW", description="Upstream data of a privacy class such as PII needs a passed privacy review.")
     UPSTREAM_QUARANTINED = strawberry.enum_value("UPSTREAM_QUARANTINED", description="Something upstream is quarantined.")
+    STAGE = strawberry.enum_value(
+        "STAGE", description="A deployment's environment does not serve versions in the version's stage (the policy's "
+                             "`environments.<env>.stages`).")
 
 
 # --- policies --------------------------------------------------------------------------------------
@@ -98,11 +103,21 @@ class StagePolicyView:
         description="Requirements per risk tier; a tier not listed needs nothing more.")
 
 
+@strawberry.type(description="What a deployment in one environment requires of the version it serves, at every switch.")
+class EnvironmentPolicyView:
+    environment: Environment = strawberry.field(description="The environment.")
+    stages: list[Stage] = strawberry.field(description="The stages a served version may be in.")
+    gate: Stage | None = strawberry.field(
+        description="The stage whose promotion gate must pass at switch time; null when only the stage is required.")
+
+
 @strawberry.type(description="The promotion policy in force: the policy file the service started with.")
 class PolicySet:
     source: str = strawberry.field(description="The policy file it was read from.")
     unrated_tier: RiskTier = strawberry.field(description="The risk tier a model without one is gated as.")
     stages: list[StagePolicyView] = strawberry.field(description="The rules per target stage.")
+    environments: list[EnvironmentPolicyView] = strawberry.field(
+        description="The deployment gate per environment; an environment not listed needs nothing of what it serves.")
 
 
 def _tier_view(tier: str, rules: TierRequirements) -> TierPolicy:
@@ -124,7 +139,11 @@ def _stage_view(stage: str, rules: StagePolicy) -> StagePolicyView:
 
 def _policy_view(policies: Policies) -> PolicySet:
     return PolicySet(source=policies.source, unrated_tier=RiskTier(policies.unrated_tier),
-                     stages=[_stage_view(stage, rules) for stage, rules in policies.stages.items()])
+                     stages=[_stage_view(stage, rules) for stage, rules in policies.stages.items()],
+                     environments=[EnvironmentPolicyView(environment=Environment(environment),
+                                                         stages=[Stage(s) for s in rule.stages],
+                                                         gate=Stage(rule.gate) if rule.gate else None)
+                                   for environment, rule in policies.environments.items()])
 
 
 # --- checks, approvals, gate -----------------------------------------------------------------------
@@ -169,6 +188,8 @@ class UnmetRequirement:
     pattern: str | None = strawberry.field(description="For naming: the regular expression it must match.")
     node: str | None = strawberry.field(
         description="For quarantine: the quarantined upstream record, as `Kind key` (`DatasetVersion s3://raw/t@1`).")
+    stage: Stage | None = strawberry.field(
+        description="For STAGE: the stage the version is in, which the deployment's environment does not serve.")
 
 
 @strawberry.type(description="The verdict of the promotion gate, and what it was reached on.")
@@ -188,7 +209,7 @@ def _unmet_view(unmet: Unmet) -> UnmetRequirement:
         privacy_class=unmet.privacy_class, check=CheckKind(unmet.check) if unmet.check else None,
         status=CheckStatus(unmet.status) if unmet.status else None, metric=unmet.metric, min=unmet.min,
         max=unmet.max, value=unmet.value, have=unmet.have, need=unmet.need, field=unmet.field,
-        pattern=unmet.pattern, node=unmet.node)
+        pattern=unmet.pattern, node=unmet.node, stage=Stage(unmet.stage) if unmet.stage else None)
 
 
 def _check_view(check: dict) -> RecordedCheck:
@@ -265,6 +286,51 @@ def _promotion_view(promotion: service.Promotion) -> Promoted | PromotionRefused
                                 message=f"Promotion to {gate.stage.value} refused: {len(gate.unmet)} requirement(s) "
                                         "unmet; nothing was changed.")
     return Promoted(model_version=from_node(ModelVersion, promotion.node), changed=promotion.changed, gate=gate)
+
+
+@strawberry.type(description="An earlier version a rollback considered, and what it lacks to serve again now.")
+class RollbackCandidate:
+    model_version: ModelVersion = strawberry.field(description="The version the deployment served before.")
+    last_served: datetime | None = strawberry.field(description="When the deployment last stopped serving it.")
+    unmet: list[UnmetRequirement] = strawberry.field(
+        description="Every requirement of the environment it does not meet now; empty when it would be chosen.")
+
+
+@strawberry.type(description="The policy refuses a deployment switch (registerDeployment, rollbackDeployment): every "
+                             "unmet requirement is listed, and nothing was written but the audit event of the denied "
+                             "attempt. An admin may override with `breakGlass`.")
+class DeploymentRefused:
+    code: str = strawberry.field(description="Always `DEPLOYMENT_REFUSED`.")
+    message: str = strawberry.field(description="A summary for a person to read.")
+    environment: Environment = strawberry.field(description="The deployment's environment, whose requirements apply.")
+    name: str = strawberry.field(description="The deployment's name within the environment.")
+    unmet: list[UnmetRequirement] = strawberry.field(
+        description="Every requirement not met, all at once (for a rollback, every candidate's, in candidate order).")
+    candidates: list[RollbackCandidate] = strawberry.field(
+        description="For a rollback: the earlier versions considered, most recently served first, each with what it "
+                    "lacks; empty for registerDeployment.")
+    served: strawberry.Private[tuple[str, str] | None]
+
+    @strawberry.field(description="The version the switch would have served; null for a rollback (see `candidates`).")
+    async def model_version(self, info: Info) -> ModelVersion | None:
+        if self.served is None:
+            return None
+        return from_node(ModelVersion, await info.context.loaders.by_key(Kinds.MODEL_VERSION.value).load(self.served))
+
+
+def deployment_refused(refusal: Refusal) -> DeploymentRefused:
+    """The GraphQL answer of a refused deployment switch."""
+    served = None
+    if refusal.verdict is not None:
+        model_name, _, version = refusal.verdict.model_version.rpartition("@")
+        served = (model_name, version)
+    return DeploymentRefused(
+        code="DEPLOYMENT_REFUSED", message=refusal.message, environment=Environment(refusal.environment),
+        name=refusal.name, served=served, unmet=[_unmet_view(u) for u in refusal.unmet],
+        candidates=[RollbackCandidate(model_version=from_node(ModelVersion, candidate["version"]),
+                                      last_served=_native(candidate["last_served"]),
+                                      unmet=[_unmet_view(u) for u in verdict.unmet])
+                    for candidate, verdict in refusal.candidates])
 
 
 # --- inputs ----------------------------------------------------------------------------------------

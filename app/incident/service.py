@@ -19,6 +19,9 @@ from app.catalog.kinds import BY_LABEL, Kinds
 from app.catalog.service import Actor
 from app.db import Database, Tx
 from app.errors import Conflict, InvalidInput, NotFound
+from app.governance import deployment as deployment_gate
+from app.governance.deployment import Refusal
+from app.governance.policy import Policies
 from app.incident import repository
 from app.lineage.service import Start, _start_id
 
@@ -33,9 +36,9 @@ AFFECTED_KINDS = ["DatasetVersion", "Feature", "Run", "ModelVersion"]
 # and served. A feature is a definition and a run an event: neither is used again as such, and
 # whatever is built from them later reads the flagged snapshots upstream.
 FLAGGED_KINDS = ["DatasetVersion", "ModelVersion"]
-# The stages a version must have reached (IN_STAGE history) to be a rollback target in an
-# environment; environments not listed accept any previously served, unquarantined version.
-APPROVING_STAGES = {"production": ["PRODUCTION"], "staging": ["STAGING", "PRODUCTION"]}
+# How many earlier versions a rollback considers (most recently served first): each costs one gate
+# evaluation, and a deployment that went through more than this many versions is rolled forward.
+MAX_ROLLBACK_CANDIDATES = 20
 
 _START_KINDS = (Kinds.DATASET_VERSION.value, Kinds.DATASET.value, Kinds.MODEL_VERSION.value)
 
@@ -138,52 +141,83 @@ async def release(db: Database, actor: Actor, *, incident_id: str, note: str) ->
     return await db.write(work)
 
 
-async def rollback_deployment(db: Database, actor: Actor, *, environment: str, name: str,
-                              reason: str) -> RolledBack:
-    """Switch a deployment serving a quarantined version back to its previous good version: the most
-    recently served earlier version that is not quarantined and reached the environment's approving
-    stage. A deployment serving a version that is not quarantined is left as it is."""
+async def rollback_deployment(db: Database, actor: Actor, *, policies: Policies, environment: str, name: str,
+                              reason: str, break_glass_reason: str | None = None) -> RolledBack | Refusal:
+    """Switch a deployment serving a quarantined version back to its previous good version: of the
+    versions it served before, the most recently served one that passes the environment's
+    requirements now (app/governance/deployment.py: the policy's stages and gate; never a
+    quarantined version). None passing is a `Refusal` listing every candidate's unmet requirements
+    (only its denied audit event is written), unless an admin's break-glass reason takes the most
+    recently served one anyway. A deployment serving a version that is not quarantined is left as it is."""
     environment = v.one_of("environment", environment, v.ENVIRONMENTS)
     name = v.identifier("name", name)
     reason = _required_text("reason", reason)
-    required_stages = APPROVING_STAGES.get(environment)
+    override = deployment_gate.break_glass_reason(actor.access, break_glass_reason)
 
-    async def work(tx: Tx) -> RolledBack:
-        plan = await repository.rollback_plan(tx, environment=environment, name=name, required_stages=required_stages)
+    async def work(tx: Tx) -> RolledBack | Refusal:
+        plan = await repository.rollback_plan(tx, environment=environment, name=name,
+                                              max_candidates=MAX_ROLLBACK_CANDIDATES)
         label = f"{environment}/{name}"
         if plan is None:
             raise NotFound(f"Deployment {label} does not exist.", kind="Deployment", key=label)
-        current, target = plan["current"], plan["target"]
+        current = plan["current"]
         if current is None:
             raise Conflict(f"Deployment {label} serves no model version: there is nothing to roll back.",
                            field="serving")
         if not current.get("quarantined"):
             incidents = await _summaries(tx, plan["incident_ids"])
             return RolledBack(deployment=plan["deployment"], changed=False, rolled_back_from=None, incidents=incidents)
-        if target is None:
-            rule = (f"reached stage {' or '.join(required_stages)}" if required_stages
-                    else "was served before")
+        if not plan["candidates"]:
             raise Conflict(
-                f"Deployment {label} serves {key_text('ModelVersion', current)}, which is quarantined, and none of the "
-                f"versions it served before is good (not quarantined and {rule}); nothing was changed. Deploy a good "
+                f"Deployment {label} serves {key_text('ModelVersion', current)}, which is quarantined, and it served "
+                "no other version before: there is nothing to roll back to; nothing was changed. Deploy a good "
                 "version with registerDeployment.", field="serving", recorded=key_text("ModelVersion", current))
+        judged = []
+        for candidate in plan["candidates"]:
+            node = candidate["version"]
+            verdict = await deployment_gate.verdict(tx, policies, environment, _version_ref(node),
+                                                    never_quarantined=True)
+            judged.append((candidate, verdict))
+            if verdict.allowed:
+                break
+        target, verdict = judged[-1][0]["version"], judged[-1][1]
+        if not verdict.allowed:
+            if override is None:
+                refusal = Refusal(
+                    environment, name, candidates=judged,
+                    message=f"Deployment {label} serves {key_text('ModelVersion', current)}, which is quarantined, "
+                            f"and none of the {len(judged)} version(s) it served before passes the requirements of "
+                            f"{environment} now; nothing was changed. Deploy a good version with registerDeployment.")
+                deployment_gate.audit_refusal(tx, actor.principal, "rollbackDeployment", refusal,
+                                              target_id=plan["deployment"]["id"],
+                                              serving=key_text("ModelVersion", current))
+                return refusal
+            target, verdict = judged[0][0]["version"], judged[0][1]  # break glass: the most recently served one, despite what it lacks
+        overrode = verdict.unmet if override is not None else []
         switched = await catalog_repository.upsert(
             tx, "catalog.set_deployment_serving", environment=environment, name=name,
-            model_name=target["model_name"], version=target["version"], **actor.stamp())
+            model_name=target["model_name"], version=target["version"], now=actor.now, principal=actor.principal,
+            marks=deployment_gate.override_marks(override, actor.principal, overrode))
         if switched["stale"]:
             raise Conflict(f"Deployment {label} switched to another version after {actor.now.isoformat()}; "
                            "a rollback cannot be recorded before it.", field="serving")
         await repository.record_rollback(
             tx, environment=environment, name=name, now=actor.now, principal=actor.principal, reason=reason,
             incident_ids=plan["incident_ids"], from_id=current["id"], to_id=target["id"])
+        after = {"serving": key_text("ModelVersion", target), "reason": reason, "incidents": plan["incident_ids"]}
+        if overrode:
+            after["breakGlass"] = {"reason": override, "overrode": deployment_gate.unmet_summary(overrode)}
         tx.record_audit(AuditEntry(
             actor=actor.principal, action="rollbackDeployment", target_kind="Deployment", target_key=label,
-            target_id=plan["deployment"]["id"], before={"serving": key_text("ModelVersion", current)},
-            after={"serving": key_text("ModelVersion", target), "reason": reason, "incidents": plan["incident_ids"]}))
+            target_id=plan["deployment"]["id"], before={"serving": key_text("ModelVersion", current)}, after=after))
         return RolledBack(deployment=switched["node"], changed=True, rolled_back_from=current,
                           incidents=await _summaries(tx, plan["incident_ids"]))
 
     return await db.write(work)
+
+
+def _version_ref(node: dict) -> dict:
+    return {"model_name": node["model_name"], "version": node["version"]}
 
 
 # --- reads ------------------------------------------------------------------------------------------

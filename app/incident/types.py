@@ -12,10 +12,17 @@ from neo4j.time import DateTime as Neo4jDateTime
 
 from app import limits
 from app.auth.permissions import Permission, requires
-from app.catalog.inputs import DatasetRefInput, DatasetVersionRefInput, ModelVersionRefInput
+from app.catalog.inputs import (
+    BreakGlassInput,
+    DatasetRefInput,
+    DatasetVersionRefInput,
+    ModelVersionRefInput,
+    break_glass_reason,
+)
 from app.catalog.kinds import Kinds
 from app.catalog.service import Actor
 from app.catalog.types import (
+    BreakGlass,
     CatalogNode,
     Connection,
     Deployment,
@@ -30,6 +37,8 @@ from app.catalog.types import (
 )
 from app.context import Info
 from app.errors import InvalidInput
+from app.governance.deployment import Refusal
+from app.governance.types import DeploymentRefused, deployment_refused
 from app.incident import service
 from app.lineage.service import Start
 from app.lineage.types import _cursor, _offset
@@ -65,6 +74,9 @@ class DeploymentRollback:
     rolled_back_by: str | None = strawberry.field(description="Who rolled it back; null until someone does.")
     serves_affected_version: bool = strawberry.field(
         description="True while it still serves a model version this incident covers: the rollback is still to do.")
+    break_glass: BreakGlass | None = strawberry.field(
+        description="The override of the deployment gate the rollback was made with (no earlier version passed); "
+                    "null when it met every requirement or is not done.")
     from_id: strawberry.Private[str | None]
     to_id: strawberry.Private[str | None]
 
@@ -152,6 +164,13 @@ def _load_affected(info: Info):
     return load
 
 
+def _break_glass(edge: dict | None) -> BreakGlass | None:
+    if edge is None:
+        return None
+    return BreakGlass(reason=edge["break_glass_reason"], by=edge["break_glass_by"],
+                      overrode=list(edge["break_glass_overrode"] or []))
+
+
 def incident(summary: dict) -> Incident:
     """The GraphQL Incident of a summary row (app/incident/repository.summaries)."""
     node = summary["incident"]
@@ -166,7 +185,8 @@ def incident(summary: dict) -> Incident:
         rollbacks=[DeploymentRollback(
             deployment=from_node(Deployment, r["deployment"]), rolled_back=r["rolled_back_at"] is not None,
             rolled_back_at=_native(r["rolled_back_at"]), rolled_back_by=r["rolled_back_by"],
-            serves_affected_version=r["serves_covered"], from_id=r["rolled_back_from"], to_id=r["rolled_back_to"])
+            serves_affected_version=r["serves_covered"], from_id=r["rolled_back_from"], to_id=r["rolled_back_to"],
+            break_glass=_break_glass(r["break_glass"]))
             for r in summary["rollbacks"]],
     )
 
@@ -223,6 +243,9 @@ class RollbackDeploymentInput:
     environment: Environment = strawberry.field(description="Where it runs.")
     name: str = strawberry.field(description="Its name within the environment, e.g. `credit-scoring-api`.")
     reason: str = strawberry.field(description="Why, recorded on the switch, e.g. the incident in a few words.")
+    break_glass: BreakGlassInput | None = strawberry.field(
+        default=None, description="Admins only: when no earlier version passes the environment's requirements, roll "
+                                  "back to the most recently served one anyway, with a written reason.")
 
 
 @strawberry.type(description="What `quarantine` did.")
@@ -262,11 +285,16 @@ def _union(name: str, cls, what: str):
 
 QuarantineResult = _union("QuarantineResult", Quarantine, "quarantine")
 ReleaseQuarantineResult = _union("ReleaseQuarantineResult", QuarantineRelease, "releaseQuarantine")
-RollbackDeploymentResult = _union("RollbackDeploymentResult", DeploymentRolledBack, "rollbackDeployment")
+RollbackDeploymentResult = Annotated[
+    DeploymentRolledBack | DeploymentRefused | InvalidInputError | NotFoundError | ConflictError | ForbiddenError,
+    strawberry.union("RollbackDeploymentResult", description="What `rollbackDeployment` answers: the "
+                     "`DeploymentRolledBack`, `DeploymentRefused` when no earlier version passes the environment's "
+                     "requirements (each candidate with what it lacks), or the error that stopped it (then nothing "
+                     "was written but, for a refusal, its audit event).")]
 
 
 def _actor(info: Info) -> Actor:
-    return Actor.of(info.context.principal.name)
+    return Actor.of(info.context.principal)
 
 
 async def _quarantine(info: Info, input: QuarantineInput) -> service.Quarantined:
@@ -302,21 +330,28 @@ class IncidentMutation:
 
     @strawberry.mutation(
         description="Switch a deployment serving a quarantined version to its previous good version: the most recently "
-                    "served earlier version that is not quarantined and reached the environment's stage (PRODUCTION "
-                    "for production; STAGING or PRODUCTION for staging). Idempotent: a deployment serving a version "
-                    "that is not quarantined is left as it is.",
+                    "served earlier version that passes the environment's requirements now (the policy's stages and "
+                    "gate; never a quarantined version). None passing is `DeploymentRefused`. Idempotent: a "
+                    "deployment serving a version that is not quarantined is left as it is.",
         extensions=requires(Permission.QUARANTINE))
     async def rollback_deployment(
         self, info: Info,
         input: Annotated[RollbackDeploymentInput, strawberry.argument(description="The deployment, and why.")],
     ) -> RollbackDeploymentResult:
-        return await answer(
-            service.rollback_deployment(info.context.db, _actor(info), environment=input.environment.value,
-                                        name=input.name, reason=input.reason),
-            lambda r: DeploymentRolledBack(
+        def present(r):
+            if isinstance(r, Refusal):
+                return deployment_refused(r)
+            return DeploymentRolledBack(
                 deployment=from_node(Deployment, r.deployment), changed=r.changed,
                 rolled_back_from=from_node(ModelVersion, r.rolled_back_from),
-                incidents=[incident(s) for s in r.incidents]))
+                incidents=[incident(s) for s in r.incidents])
+
+        ctx = info.context
+        return await answer(
+            service.rollback_deployment(ctx.db, _actor(info), policies=ctx.policies,
+                                        environment=input.environment.value, name=input.name, reason=input.reason,
+                                        break_glass_reason=break_glass_reason(input.break_glass)),
+            present)
 
 
 # --- queries ------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // Moves a model version to $stage from $now on. The open IN_STAGE span gets `until` and a new one
 // starts, so which stage it was in when stays answerable. No-op when it is already there; `stale`
 // (and no write) when the open span started after $now: history is never rewritten, which also
-// makes replaying a past stage change (the demo loaded twice) change nothing.
+// makes replaying a past stage change (history loaded twice) change nothing.
 // No row when the model version does not exist.
 // params: model_name, version, stage, now, principal
 MATCH (n:ModelVersion {model_name: $model_name, version: $version})

@@ -75,8 +75,9 @@ CATALOG_MUTATIONS = [
     ("registerModelVersion", "RegisterModelVersionInput",
      {"model": "scorer", "version": "1", "artifactDigest": DIGEST_B}, "ModelVersion", "scorer/1"),
     ("registerDeployment", "RegisterDeploymentInput",
-     {"environment": "PRODUCTION", "name": "scoring", "serving": {"model": "scorer", "version": "1"}},
-     "Deployment", "production/scoring"),
+     # In test: the policy asks nothing of what it serves there (production's gate is tests/governance's).
+     {"environment": "TEST", "name": "scoring", "serving": {"model": "scorer", "version": "1"}},
+     "Deployment", "test/scoring"),
     ("recordRunLineage", "RecordRunLineageInput",
      {"runId": "run-1", "inputs": {"datasetVersions": [{"namespace": "s3://raw", "name": "transactions", "version": "v1"}]}},
      "Run", "run-1"),

@@ -89,7 +89,8 @@ def test_every_kind_round_trips_through_graphql(registry, gql):
         __typename } }"""), "registerModelVersion")
     _ok(gql("""mutation { recordModelVersionParents(input: {modelVersion: {model: "credit-scoring", version: "1"},
         parents: [{model: "base-llm", version: "7b"}]}) { __typename } }"""), "recordModelVersionParents")
-    _ok(gql(REGISTER_DEPLOYMENT, {"input": {"environment": "PRODUCTION", "name": "credit-api",
+    # In test, where the policy asks nothing of what is served (the deployment gate: tests/governance).
+    _ok(gql(REGISTER_DEPLOYMENT, {"input": {"environment": "TEST", "name": "credit-api",
                                             "endpoint": "https://credit.example.com/score", "status": "ACTIVE",
                                             "serving": {"model": "credit-scoring", "version": "1"}}}),
         "registerDeployment")
@@ -109,7 +110,7 @@ def test_every_kind_round_trips_through_graphql(registry, gql):
       modelVersion(model: "credit-scoring", version: "1") { id stage framework license artifactUri artifactDigest
         model { name } producedBy { runId } derivedFrom { modelName version }
         metrics { metric value datasetVersion { version } } deployments { name environment } }
-      deployment(environment: PRODUCTION, name: "credit-api") { endpoint status since modelVersion { version } }
+      deployment(environment: TEST, name: "credit-api") { endpoint status since modelVersion { version } }
     }""")
     assert "errors" not in body, body
     data = body["data"]
@@ -132,7 +133,7 @@ def test_every_kind_round_trips_through_graphql(registry, gql):
     assert mv["producedBy"] == {"runId": "run-0001"}
     assert mv["derivedFrom"] == [{"modelName": "base-llm", "version": "7b"}]
     assert mv["metrics"] == [{"metric": "auc", "value": 0.91, "datasetVersion": {"version": "2026-03-08"}}]
-    assert mv["deployments"] == [{"name": "credit-api", "environment": "PRODUCTION"}]
+    assert mv["deployments"] == [{"name": "credit-api", "environment": "TEST"}]
     assert data["deployment"]["modelVersion"] == {"version": "1"}
 
     by_id = gql("query($id: ID!, $mv: ID!) { dataset(id: $id) { name } modelVersion(id: $mv) { version } }",
@@ -267,10 +268,10 @@ def test_a_redeployment_switches_the_served_version_and_keeps_the_history(regist
         _ok(gql(REGISTER_MODEL_VERSION, {"input": {"model": "credit-scoring", "version": version}}),
             "registerModelVersion")
     for version in ("1", "2", "2"):
-        _ok(gql(REGISTER_DEPLOYMENT, {"input": {"environment": "PRODUCTION", "name": "credit-api",
+        _ok(gql(REGISTER_DEPLOYMENT, {"input": {"environment": "TEST", "name": "credit-api",
                                                 "serving": {"model": "credit-scoring", "version": version}}}),
             "registerDeployment")
-    data = gql("""{ deployment(environment: PRODUCTION, name: "credit-api") { modelVersion { version } }
+    data = gql("""{ deployment(environment: TEST, name: "credit-api") { modelVersion { version } }
                     v1: modelVersion(model: "credit-scoring", version: "1") { deployments { name } }
                     v2: modelVersion(model: "credit-scoring", version: "2") { deployments { name } } }""")["data"]
     assert data["deployment"]["modelVersion"] == {"version": "2"}
@@ -288,7 +289,7 @@ def _statements(client) -> int:
 def test_listing_model_versions_with_nested_fields_takes_a_fixed_number_of_round_trips(registry, gql, client, count):
     for i in range(count):
         _ok(gql(REGISTER_TRAINING, _training(f"run-{i:04d}", str(i + 1))), "registerTrainingEvent")
-    _ok(gql(REGISTER_DEPLOYMENT, {"input": {"environment": "PRODUCTION", "name": "credit-api",
+    _ok(gql(REGISTER_DEPLOYMENT, {"input": {"environment": "TEST", "name": "credit-api",
                                             "serving": {"model": "credit-scoring", "version": "1"}}}),
         "registerDeployment")
     before = _statements(client)
@@ -308,8 +309,12 @@ def test_an_older_deployment_switch_cannot_rewrite_newer_history(registry, setti
     from datetime import UTC, datetime
 
     from app.catalog import service
+    from app.config import default_policy_file
     from app.db import Database
     from app.errors import Conflict
+    from app.governance.policy import load_policies
+
+    policies = load_policies(default_policy_file())
 
     async def scenario():
         db = Database.connect(settings, queries)
@@ -319,12 +324,12 @@ def test_an_older_deployment_switch_cannot_rewrite_newer_history(registry, setti
                     db, service.Actor.of("t"), service.ModelVersionInput(model_name="credit-scoring", version=version))
             later = service.Actor("t", datetime(2026, 3, 20, tzinfo=UTC))
             earlier = service.Actor("t", datetime(2026, 3, 10, tzinfo=UTC))
-            await service.register_deployment(db, later, environment="production", name="api",
+            await service.register_deployment(db, later, policies=policies, environment="test", name="api",
                                               serving=service.ModelVersionRef("credit-scoring", "2"))
             with pytest.raises(Conflict):
-                await service.register_deployment(db, earlier, environment="production", name="api",
+                await service.register_deployment(db, earlier, policies=policies, environment="test", name="api",
                                                   serving=service.ModelVersionRef("credit-scoring", "1"))
-            return await service.get_by_key(db, service.Kinds.DEPLOYMENT.value, {"environment": "production", "name": "api"})
+            return await service.get_by_key(db, service.Kinds.DEPLOYMENT.value, {"environment": "test", "name": "api"})
         finally:
             await db.close()
 

@@ -22,7 +22,8 @@ REGISTER = """mutation {
 }"""
 REGISTER_VERSION = """mutation($version: String!) {
   registerModelVersion(input: {model: "credit-scoring", version: $version}) { __typename ... on UserError { message } } }"""
-DEPLOYMENT = """{ deployment(environment: PRODUCTION, name: "credit-api") {
+# In test, where the policy asks nothing of what is served (the gate's door: tests/governance/test_deployment_gate.py).
+DEPLOYMENT = """{ deployment(environment: TEST, name: "credit-api") {
   endpoint status since modelVersion { modelName version } } }"""
 RUN = """query($runId: String!) { run(runId: $runId) { state startedAt endedAt codeRepository codeCommit
   parameters { name value } job { namespace name }
@@ -56,7 +57,7 @@ def registered(graph, gql):
 
 def _deploy(url: str, version: str, *extra: str):
     return cli("deploy", "record", "--registry-url", url, "--model", "credit-scoring", "--version", version,
-               "--env", "production", "--endpoint", "https://credit.example.com/score", "--name", "credit-api",
+               "--env", "test", "--endpoint", "https://credit.example.com/score", "--name", "credit-api",
                *extra)
 
 
@@ -65,7 +66,7 @@ def _deploy(url: str, version: str, *extra: str):
 def test_deploy_record_registers_the_deployment_serving_the_version(registered, gql, live_service):
     result = _deploy(live_service, "1")
     assert result.exit_code == 0, result.output
-    assert "deployment PRODUCTION/credit-api created" in result.stdout
+    assert "deployment TEST/credit-api created" in result.stdout
     assert "serves credit-scoring@1" in result.stdout
 
     deployment = gql(DEPLOYMENT)["data"]["deployment"]
@@ -76,7 +77,7 @@ def test_deploy_record_registers_the_deployment_serving_the_version(registered, 
     before = graph_fingerprint(registered)
     again = _deploy(live_service, "1")
     assert again.exit_code == 0, again.output
-    assert "deployment PRODUCTION/credit-api unchanged" in again.stdout
+    assert "deployment TEST/credit-api unchanged" in again.stdout
     assert graph_fingerprint(registered) == before
 
     # A new version: switched, and the log line names what it replaced.
@@ -90,10 +91,10 @@ def test_deploy_record_registers_the_deployment_serving_the_version(registered, 
 
 
 def test_deploy_record_name_defaults_to_the_model_and_url_comes_from_the_environment(registered, gql, live_service):
-    result = cli("deploy", "record", "--model", "credit-scoring", "--version", "1", "--env", "STAGING",
+    result = cli("deploy", "record", "--model", "credit-scoring", "--version", "1", "--env", "DEVELOPMENT",
                  env={"LINEAGEGRAPH_URL": live_service + "/"})
     assert result.exit_code == 0, result.output
-    body = gql('{ deployment(environment: STAGING, name: "credit-scoring") { modelVersion { version } } }')
+    body = gql('{ deployment(environment: DEVELOPMENT, name: "credit-scoring") { modelVersion { version } } }')
     assert body["data"]["deployment"]["modelVersion"] == {"version": "1"}
 
 

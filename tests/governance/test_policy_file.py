@@ -33,6 +33,11 @@ def test_the_shipped_policy_is_valid_and_gates_every_stage_but_development():
     assert set(policies.stages) == {"STAGING", "PRODUCTION", "ARCHIVED"}
     assert "CC-BY-NC-4.0" not in policies.stages["PRODUCTION"].lineage.allowed_licenses
     assert policies.stages["PRODUCTION"].tiers["HIGH"].approvals.count == 2
+    # What serves traffic is gated too: production serves PRODUCTION versions passing that gate.
+    assert policies.environments["production"].stages == ["PRODUCTION"]
+    assert policies.environments["production"].gate == "PRODUCTION"
+    assert policies.environments["staging"].stages == ["STAGING", "PRODUCTION"]
+    assert policies.for_environment("test") is None
 
 
 @pytest.mark.parametrize("text, field", [
@@ -46,6 +51,12 @@ def test_the_shipped_policy_is_valid_and_gates_every_stage_but_development():
     (VALID + "    naming: {model: '[a-z'}\n", "stages.PRODUCTION.naming.model"),
     (VALID.replace("checks: [evaluation]", "metrics: [{metric: auc}]"), "stages.PRODUCTION.tiers.HIGH.metrics.0"),
     ("stages: {}\n", "version"),
+    (VALID + "environments:\n  production: {stages: [PRODUCTION], gates: PRODUCTION}\n",
+     "environments.production.gates"),
+    (VALID + "environments:\n  prod: {stages: [PRODUCTION]}\n", "environments.prod"),
+    (VALID + "environments:\n  staging: {stages: [QUARANTINED]}\n", "environments.staging.stages.0"),
+    (VALID + "environments:\n  staging: {stages: []}\n", "environments.staging.stages"),
+    (VALID + "environments:\n  staging: {stages: [STAGING], gate: STAGING}\n", "environments"),
 ])
 def test_a_mistake_names_the_file_and_the_field(tmp_path, text, field):
     path = _write(tmp_path, text)

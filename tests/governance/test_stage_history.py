@@ -1,4 +1,4 @@
-"""Stage history recorded without gates (what the demo loads): spans chain, replays change nothing."""
+"""Stage history recorded without gates (history loaded from elsewhere): spans chain, replays change nothing."""
 
 from __future__ import annotations
 

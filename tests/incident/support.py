@@ -26,6 +26,8 @@ ROLLBACK = """mutation($input: RollbackDeploymentInput!) { rollbackDeployment(in
   ... on DeploymentRolledBack { changed rolledBackFrom { modelName version }
         deployment { environment name status modelVersion { modelName version } }
         incidents { id rollbacks { rolledBack deployment { name } } } }
+  ... on DeploymentRefused { code message unmet { kind message node }
+        candidates { modelVersion { modelName version } lastServed unmet { kind message node } } }
   ... on UserError { code message } ... on ConflictError { field } } }"""
 
 IMPACT = """query($of: ImpactStartInput!) { impact(of: $of, first: 500) { complete

@@ -105,14 +105,17 @@ def test_a_window_quarantines_the_dataset_versions_created_in_it(demo_registry, 
     assert support.affected(incident) == {k: impact[k] for k in ("DatasetVersion", "Feature", "Run", "ModelVersion")}
     assert support.quarantine(gql, dataset={"namespace": "s3://raw", "name": "transactions"}, window=window)["created"] is False
 
-    # A wider window takes in version 1's snapshot too: then production has no good version left.
+    # A wider window takes in version 1's snapshot too (and version 3's): then production has no good
+    # version left, and the refusal says why for the one it served before.
     wide = support.quarantine(gql, dataset={"namespace": "s3://raw", "name": "transactions"},
                        window={"from": "2026-03-01T00:00:00Z", "to": "2026-03-16T00:00:00Z"})
     assert wide["created"] is True and len(wide["incident"]["starts"]) == 3
     versions = {i["node"]["id"] for i in wide["incident"]["affected"]["items"] if i["kind"] == "ModelVersion"}
-    assert len(versions) == 2
+    assert len(versions) == 3
     refused = gql(support.ROLLBACK, {"input": support.PRODUCTION})["data"]["rollbackDeployment"]
-    assert refused["__typename"] == "ConflictError" and refused["field"] == "serving"
+    assert refused["__typename"] == "DeploymentRefused", refused
+    assert [c["modelVersion"]["version"] for c in refused["candidates"]] == ["1"]
+    assert "QUARANTINED" in {u["kind"] for u in refused["candidates"][0]["unmet"]}
 
     empty = support.quarantine(gql, dataset={"namespace": "s3://raw", "name": "transactions"},
                         window={"from": "2025-01-01T00:00:00Z", "to": "2025-02-01T00:00:00Z"})

@@ -146,10 +146,11 @@ def test_provenance_of_the_production_deployment_lists_every_raw_source_and_lice
     provenance = answer["data"]["provenance"]
     assert provenance["complete"] is True
     raw = {(d["namespace"], d["name"]) for d in provenance["rawSources"]}
-    assert raw == {("s3://raw", "transactions"), ("s3://raw", "customers"), ("postgres://bureau:5432", "bureau_scores")}
-    assert provenance["licenses"] == ["CC-BY-NC-4.0", "proprietary"]
+    # What serves production passed its gate: no non-commercial source upstream (the demo's v3 has one).
+    assert raw == {("s3://raw", "transactions"), ("s3://raw", "customers")}
+    assert provenance["licenses"] == ["proprietary"]
     assert {(d["name"], d["license"]) for d in provenance["rawSources"]} == {
-        ("transactions", "proprietary"), ("customers", "proprietary"), ("bureau_scores", "CC-BY-NC-4.0")}
+        ("transactions", "proprietary"), ("customers", "proprietary")}
     assert "PII" in provenance["privacyClasses"]
     versions = {(n["modelName"], n["version"]) for n in provenance["nodes"] if n["__typename"] == "ModelVersion"}
     assert versions == {("credit-scoring", "2")}
@@ -163,7 +164,7 @@ def test_provenance_as_of_before_the_redeployment_returns_the_version_deployed_t
     then = gql(PROVENANCE, {"of": of, "asOf": "2026-03-15T00:00:00Z"})["data"]["provenance"]
     versions = {(n["modelName"], n["version"]) for n in then["nodes"] if n["__typename"] == "ModelVersion"}
     assert versions == {("credit-scoring", "1")}
-    assert "CC-BY-NC-4.0" not in then["licenses"]  # version 1 never used the bureau scores
+    assert "CC-BY-NC-4.0" not in then["licenses"]  # only the candidate, version 3, uses the bureau scores
 
 
 def test_provenance_of_the_fine_tuned_model_reaches_its_base_model(demo_registry, gql):
@@ -191,7 +192,7 @@ def test_lineage_subgraph_one_hop_downstream_is_cut_and_says_so(demo_registry, g
 def test_lineage_subgraph_downstream_of_a_model_lists_its_versions(demo_registry, gql):
     graph = gql(LINEAGE, {"of": {"model": "credit-scoring"}, "direction": "DOWNSTREAM", "depth": 1})["data"]["lineage"]
     versions = sorted(n["node"]["version"] for n in graph["nodes"] if n["node"]["__typename"] == "ModelVersion")
-    assert versions == ["1", "2"]
+    assert versions == ["1", "2", "3"]
     assert {e["type"] for e in graph["edges"]} == {"VERSION_OF"}
 
 
