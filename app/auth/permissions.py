@@ -66,6 +66,13 @@ class Principal:
     roles: frozenset[Role] = frozenset()
     teams: frozenset[str] = frozenset()
     token_id: str | None = None
+    # The sha256 of the token it authenticated with (the stored lookup key, not a secret): writes
+    # re-read the token by it inside their transaction (app/auth/service.recheck_writer).
+    token_hash: str | None = field(default=None, repr=False)
+
+    def covers(self, other: Principal) -> bool:
+        """Every role and team of `other` is still mine: whatever `other` was allowed, I am."""
+        return self.roles >= other.roles and self.teams >= other.teams
 
     @property
     def permissions(self) -> frozenset[Permission]:

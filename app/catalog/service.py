@@ -19,8 +19,9 @@ from app.catalog import repository
 from app.catalog import validation as v
 from app.catalog.kinds import Kind, Kinds
 from app.db import Database, Tx
+from app.auth import scope
 from app.auth.permissions import SYSTEM, Principal
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound
 
 # --- references and inputs (plain data; the GraphQL layer builds them) -------------------
 
@@ -391,18 +392,9 @@ _SCOPE = {
 
 
 async def _authorize(tx: Tx, actor: Actor, owner_query: str, key: dict, *, new_owner: str | None = None) -> None:
-    """Writes are scoped to the owning team: refuse (FORBIDDEN) a write to a record another team
-    owns, or one that gives a record to a team the caller is not in. Inside the write transaction,
-    so an ownership change cannot slip between the check and the write."""
-    access = actor.access
-    if access.is_admin:
-        return
-    if not access.may_write_for(new_owner):
-        raise Forbidden(f"{access.name} may not give records to team {new_owner}: it is not a member.")
-    record = await tx.single(owner_query, **key)
-    owner = record["owner"] if record else None
-    if not access.may_write_for(owner):
-        raise Forbidden(f"{access.name} may not change what team {owner} owns: it is not a member.")
+    """The team scope of writes (app/auth/scope.py) for this actor: FORBIDDEN for a record another
+    team owns, or for giving a record to a team the caller is not in; read inside the transaction."""
+    await scope.authorize(tx, actor.access, owner_query, key, new_owner=new_owner)
 
 
 async def _upsert(tx: Tx, query: str, params: dict, actor: Actor, *, missing: Exception | None = None) -> Registered:
@@ -466,6 +458,9 @@ async def _register_model_version(tx: Tx, prepared: dict, actor: Actor) -> Regis
                       previous=dict(record["previous"]))
 
 async def _link_run_io(tx: Tx, run_id: str, refs: dict[str, list[dict]], actor: Actor) -> None:
+    # Reading another team's data is fine; claiming its versions as this run's output is a change to them.
+    await scope.authorize_outputs(tx, actor.access, dataset_versions=refs["generated_dataset_versions"],
+                                  model_versions=refs["generated_model_versions"])
     anchor = {"run_id": run_id, "now": actor.now}
     await _link(tx, "catalog.link_run_used_dataset_versions", Kinds.DATASET_VERSION.value, refs["used_dataset_versions"], anchor)
     await _link(tx, "catalog.link_run_used_features", Kinds.FEATURE.value, refs["used_features"], anchor)

@@ -10,6 +10,7 @@ per risk tier of the model, the checks, metric thresholds and approvals required
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
@@ -121,12 +122,31 @@ class StagePolicy(_Strict):
         return self.tiers.get(tier, TierRequirements())
 
 
+# --- team scope of governance actions (README "Authorization") ------------------------------------
+
+CrossTeamAction = Literal["record_check", "approve", "promote"]
+
+
+class CrossTeam(_Strict):
+    """Who may record checks on, approve or promote another team's model versions: by action, the
+    roles allowed to act across teams (holding any one is enough). Everyone else acts only on what
+    their teams own (or nobody does); admins act anywhere. Empty by default: nobody crosses."""
+
+    record_check: list[RoleName] = Field(default_factory=list)
+    approve: list[RoleName] = Field(default_factory=list)
+    promote: list[RoleName] = Field(default_factory=list)
+
+    def allows(self, action: CrossTeamAction, roles: Iterable[str]) -> bool:
+        return not set(getattr(self, action)).isdisjoint(roles)
+
+
 class Policies(_Strict):
     """The whole promotion policy, as loaded from its file."""
 
     version: Literal[1]
     # How a model with no recorded risk tier is gated: as the strictest tier unless the file says otherwise.
     unrated_tier: RiskTier = "CRITICAL"
+    cross_team: CrossTeam = Field(default_factory=CrossTeam)
     stages: dict[Stage, StagePolicy]
     source: str = Field(default="", exclude=True)
 
