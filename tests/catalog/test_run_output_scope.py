@@ -56,8 +56,7 @@ def test_claiming_another_teams_versions_as_a_runs_output_is_forbidden(two_teams
     # Reading them is fine, and so is a training event reading them while producing its own model.
     read = gql(RECORD_LINEAGE, {"input": {"runId": "r-1", "inputs": {"datasetVersions": [CARDS],
                                                                         "modelVersions": [FRAUD]}}}, headers=risk)
-    assert \
-        not read["data"]["recordRunLineage"]["__typename"].endswith("Error"), read
+    assert not read["data"]["recordRunLineage"]["__typename"].endswith("Error"), read
     trained = gql(TRAINING, {"input": {"jobNamespace": "airflow", "jobName": "risk.scoring", "runId": "r-3",
                                        "modelVersion": {"model": "scorer", "version": "1"},
                                        "inputs": {"datasetVersions": [CARDS]}}}, headers=risk)
