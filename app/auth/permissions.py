@@ -2,8 +2,9 @@
 
 The matrix below is the whole policy of the API (README "Authorization"). A mutation field
 carries `requires(Permission.X)`; a test walks the schema and fails when one does not.
-Writes are further scoped to the owning team (the catalog service checks that, because it
-needs the record's owner): a contributor of `risk` cannot change what `payments` owns.
+Writes are further scoped to the owning team (app/auth/scope.py, read inside each write's
+transaction because it needs the record's owner): a contributor of `risk` cannot change what
+`payments` owns.
 """
 
 from __future__ import annotations
