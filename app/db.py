@@ -91,6 +91,10 @@ class Database:
         self.last_params: dict[str, dict[str, Any]] = {}
         # Called whenever the database turns out to be unreachable (the service re-warms then).
         self.on_unavailable: Callable[[], None] = lambda: None
+        # Run first in every write transaction (but `write_unguarded`'s): the service sets
+        # app.auth.service.recheck_writer, which re-reads the caller's token, so writes are
+        # authorized with the access it has now, not the one an authentication cache remembers.
+        self.write_guard: Callable[[Tx], Awaitable[None]] | None = None
 
     @classmethod
     def connect(cls, settings: Settings, queries: QueryCatalog) -> Database:
@@ -122,10 +126,21 @@ class Database:
         """Run `work` in one managed write transaction: all of it commits, or none."""
         return await self._execute(neo4j.WRITE_ACCESS, work, *args, **kwargs)
 
-    async def _execute(self, mode: str, work, *args, **kwargs):
+    async def write_unguarded(
+        self, work: Callable[Concatenate[Tx, P], Awaitable[T]], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """A write transaction without the write guard: for the registry's own record of an attempt
+        (a denied attempt's audit event), which must be written whatever the caller's token says."""
+        return await self._execute(neo4j.WRITE_ACCESS, work, *args, _guarded=False, **kwargs)
+
+    async def _execute(self, mode: str, work, *args, _guarded: bool = True, **kwargs):
+        guard = self.write_guard if mode == neo4j.WRITE_ACCESS and _guarded else None
+
         @unit_of_work(timeout=self.tx_timeout)
         async def transaction(tx: AsyncManagedTransaction):
             wrapped = Tx(tx, self)
+            if guard is not None:
+                await guard(wrapped)
             result = await work(wrapped, *args, **kwargs)
             if wrapped.audit_entries:
                 from app.audit.chain import append  # the audit package builds on this module

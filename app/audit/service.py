@@ -28,13 +28,14 @@ DENIED_TARGET_KIND = "Operation"
 
 
 async def record_denied(db: Database, actor: str, *, action: str, reason: str) -> None:
-    """Append a denied attempt to the audit trail, in its own transaction (nothing else is written)."""
+    """Append a denied attempt to the audit trail, in its own transaction (nothing else is written).
+    Unguarded: the attempt of a token that was just revoked or demoted is recorded too."""
 
     async def work(tx: Tx) -> None:
         tx.record_audit(AuditEntry(actor=actor, action=action, target_kind=DENIED_TARGET_KIND, target_key=action,
                                    after={"reason": reason}, outcome="denied"))
 
-    await db.write(work)
+    await db.write_unguarded(work)
 
 
 async def record_lineage_events(tx: Tx, events: Iterable[tuple[str, dict | None]]) -> None:

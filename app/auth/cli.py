@@ -117,8 +117,9 @@ def token_create(principal, roles, teams, description, expires_at, **remote_opti
 def token_revoke(token_id, **remote_options) -> None:
     """Revoke the API token TOKEN_ID: it authenticates nobody from now on.
 
-    Revoking a revoked token again changes nothing. Other registry processes may accept it
-    for a few more seconds (their authentication cache).
+    Revoking a revoked token again changes nothing. Writes with it are refused at once on every
+    registry process; other processes may still answer its reads for a few seconds (their
+    authentication cache).
     """
     remote = _remote(**remote_options)
     with remote.client() as client:

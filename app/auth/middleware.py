@@ -8,7 +8,7 @@ need no token (the page itself holds no data; its queries do).
 
 from __future__ import annotations
 
-from app.auth.service import ANONYMOUS, authenticate, hash_token
+from app.auth.service import ANONYMOUS, REQUEST_PRINCIPAL, authenticate, hash_token
 from app.config import Settings
 from app.errors import DomainError
 from app.http_errors import error_response, refusal
@@ -46,7 +46,12 @@ class Authenticate:
             if principal is None:
                 return await _refuse(send, "The token is unknown, revoked or expired.")
         scope.setdefault("state", {})["principal"] = principal
-        return await self.app(scope, receive, send)
+        # Every write transaction of this request re-reads the token first (recheck_writer).
+        acting = REQUEST_PRINCIPAL.set(principal)
+        try:
+            return await self.app(scope, receive, send)
+        finally:
+            REQUEST_PRINCIPAL.reset(acting)
 
 
 async def _refuse(send, message: str) -> None:

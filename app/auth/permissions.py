@@ -2,8 +2,9 @@
 
 The matrix below is the whole policy of the API (README "Authorization"). A mutation field
 carries `requires(Permission.X)`; a test walks the schema and fails when one does not.
-Writes are further scoped to the owning team (the catalog service checks that, because it
-needs the record's owner): a contributor of `risk` cannot change what `payments` owns.
+Writes are further scoped to the owning team (app/auth/scope.py, read inside each write's
+transaction because it needs the record's owner): a contributor of `risk` cannot change what
+`payments` owns.
 """
 
 from __future__ import annotations
@@ -66,6 +67,13 @@ class Principal:
     roles: frozenset[Role] = frozenset()
     teams: frozenset[str] = frozenset()
     token_id: str | None = None
+    # The sha256 of the token it authenticated with (the stored lookup key, not a secret): writes
+    # re-read the token by it inside their transaction (app/auth/service.recheck_writer).
+    token_hash: str | None = field(default=None, repr=False)
+
+    def covers(self, other: Principal) -> bool:
+        """Every role and team of `other` is still mine: whatever `other` was allowed, I am."""
+        return self.roles >= other.roles and self.teams >= other.teams
 
     @property
     def permissions(self) -> frozenset[Permission]:

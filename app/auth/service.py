@@ -13,6 +13,7 @@ import secrets
 import time
 import uuid
 from collections import OrderedDict
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,7 +21,7 @@ from app.audit.entry import AuditEntry
 from app.auth.permissions import Principal, Role
 from app.catalog import validation as v
 from app.db import Database, Tx
-from app.errors import InvalidInput, NotFound
+from app.errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthenticated
 
 TOKEN_PREFIX = "lg_"
 BOOTSTRAP_PRINCIPAL = "bootstrap-admin"
@@ -72,12 +73,15 @@ async def grant(db: Database, actor: Principal, *, principal: str, roles: list[s
                                    after={"principal": name, "roles": checked_roles, "teams": checked_teams}))
         return IssuedToken(secret=secret, record=token)
 
-    return await db.write(work)
+    issued = await db.write(work)
+    AUTHENTICATION_CACHE.clear()  # the principal's other tokens now carry other roles and teams
+    return issued
 
 
 async def revoke(db: Database, actor: Principal, *, token_id: str) -> dict:
-    """Revoke a token: it authenticates nobody from now on (in this process at once, elsewhere
-    within the authentication cache's lifetime). Revoking twice is harmless."""
+    """Revoke a token: it authenticates nobody from now on — for writes at once on every process
+    (they re-read the token), for reads at once here and within the authentication cache's
+    lifetime elsewhere. Revoking twice is harmless."""
     token_id = v.text_key("id", token_id, max_length=64)
 
     async def work(tx: Tx) -> dict:
@@ -106,24 +110,35 @@ async def list_tokens(db: Database, *, principal: str | None, first: int) -> lis
 
 class AuthenticationCache:
     """Recently authenticated token hashes, for a few seconds: one index seek per request is
-    what a busy ingestion endpoint cannot afford. Revocation clears it in this process."""
+    what a busy ingestion endpoint cannot afford. Each entry keeps the token's `expiresAt`, checked
+    on every hit, so an expired token is refused the moment it expires. A revocation or a change of
+    roles and teams may take up to `ttl` to reach READS served from another process's cache; writes
+    never wait for it (`recheck_writer`). Revocation clears it in this process."""
 
     def __init__(self, ttl: float = 5.0, size: int = 1024):
         self.ttl = ttl
         self.size = size
-        self._entries: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[float, datetime | None, Principal]] = OrderedDict()
 
-    def get(self, key: str) -> Principal | None:
+    def get(self, key: str, now: datetime | None = None) -> Principal | None:
         entry = self._entries.get(key)
-        if entry is None or entry[0] < time.monotonic():
+        if entry is None:
             return None
-        return entry[1]
+        fresh_until, expires_at, principal = entry
+        if fresh_until < time.monotonic() or (expires_at is not None and expires_at <= (now or datetime.now(UTC))):
+            del self._entries[key]
+            return None
+        return principal
 
-    def put(self, key: str, principal: Principal) -> None:
-        self._entries[key] = (time.monotonic() + self.ttl, principal)
+    def put(self, key: str, principal: Principal, expires_at: datetime | None = None) -> None:
+        self._entries[key] = (time.monotonic() + self.ttl, expires_at, principal)
         self._entries.move_to_end(key)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
+
+    def evict(self, key: str | None) -> None:
+        if key is not None:
+            self._entries.pop(key, None)
 
     def clear(self) -> None:
         self._entries.clear()
@@ -139,20 +154,72 @@ async def authenticate(db: Database, secret: str, *, bootstrap_hash: str | None)
         return Principal(name=BOOTSTRAP_PRINCIPAL, roles=frozenset({Role.ADMIN}))
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
-    cached = AUTHENTICATION_CACHE.get(token_hash)
+    now = datetime.now(UTC)
+    cached = AUTHENTICATION_CACHE.get(token_hash, now)
     if cached is not None:
         return cached
 
     async def work(tx: Tx):
-        return await tx.single("auth.authenticate", token_hash=token_hash, now=datetime.now(UTC))
+        return await tx.single("auth.authenticate", token_hash=token_hash, now=now)
 
     record = await db.read(work)
     if record is None:
         return None
-    principal = Principal(name=record["name"], roles=frozenset(Role(r) for r in record["roles"]),
-                          teams=frozenset(record["teams"]), token_id=record["token_id"])
-    AUTHENTICATION_CACHE.put(token_hash, principal)
+    principal = _principal(record, token_hash)
+    expires_at = record["expires_at"]
+    AUTHENTICATION_CACHE.put(token_hash, principal, expires_at.to_native() if expires_at is not None else None)
     return principal
+
+
+def _principal(record, token_hash: str) -> Principal:
+    return Principal(name=record["name"], roles=frozenset(Role(r) for r in record["roles"]),
+                     teams=frozenset(record["teams"]), token_id=record["token_id"], token_hash=token_hash)
+
+
+# --- writes are authorized with the token as it stands now ----------------------------------------
+
+# The principal of the request being served (set by app.auth.middleware for its duration); every
+# write transaction started on its behalf re-reads its token first (`recheck_writer`).
+REQUEST_PRINCIPAL: ContextVar[Principal | None] = ContextVar("request_principal", default=None)
+
+
+async def current_access(tx: Tx, principals: list[Principal]) -> dict[str, Principal]:
+    """The principals of these (stored) tokens as they stand now, by token hash; a token that was
+    revoked or has expired is missing. One statement, inside the caller's transaction."""
+    hashes = sorted({p.token_hash for p in principals if p.token_hash is not None})
+    if not hashes:
+        return {}
+    records = await tx.records("auth.current_access", token_hashes=hashes, now=datetime.now(UTC))
+    return {record["token_hash"]: _principal(record, record["token_hash"]) for record in records}
+
+
+def stale_access_refusal(cached: Principal, fresh: Principal | None) -> DomainError | None:
+    """Why a write authorized on `cached` may not go on now that the token reads `fresh`, or None
+    when every role and team it was authorized with still holds. Drops the stale cache entry, so
+    the next request of the token (on this process) authenticates afresh."""
+    if fresh is not None and fresh.covers(cached):
+        return None
+    AUTHENTICATION_CACHE.evict(cached.token_hash)
+    if fresh is None:
+        return Unauthenticated(f"The token of {cached.name} has been revoked or has expired.")
+    return Forbidden(
+        f"The access of {cached.name} changed since its token was last checked (roles now "
+        f"{', '.join(sorted(r.value for r in fresh.roles)) or 'none'}; teams now {', '.join(sorted(fresh.teams)) or 'none'}): "
+        "nothing was written. Send the request again to have it authorized with the current access.")
+
+
+async def recheck_writer(tx: Tx) -> None:
+    """The write guard (Database.write_guard): at the start of every write transaction served for
+    a request with a stored token, re-read the token and its principal. Revoked or expired:
+    UNAUTHENTICATED; fewer roles or teams than the request was authorized with: FORBIDDEN. Either
+    way nothing is written, on whichever process, however fresh its authentication cache looks."""
+    principal = REQUEST_PRINCIPAL.get()
+    if principal is None or principal.token_hash is None:
+        return  # the bootstrap admin, anonymous, or the registry itself (demo, migrations, ingestion's writer)
+    fresh = (await current_access(tx, [principal])).get(principal.token_hash)
+    problem = stale_access_refusal(principal, fresh)
+    if problem is not None:
+        raise problem
 
 
 def _role(value: str) -> Role:

@@ -19,6 +19,7 @@ from app.catalog import repository
 from app.catalog import validation as v
 from app.catalog.kinds import Kind, Kinds
 from app.db import Database, Tx
+from app.auth import scope
 from app.auth.permissions import SYSTEM, Principal
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.governance import deployment as deployment_gate
@@ -202,7 +203,7 @@ async def register_run(
 
     async def work(tx: Tx) -> Registered:
         registered = await _upsert_run(tx, params, actor)
-        registered = _with_links(registered, await _link_run_io(tx, params["run_id"], io_refs, actor.now))
+        registered = _with_links(registered, await _link_run_io(tx, params["run_id"], io_refs, actor.now, actor.access))
         _audit(tx, actor, "registerRun", Kinds.RUN.value, registered, params, **_io_keys(io_refs))
         return registered
 
@@ -352,7 +353,7 @@ async def record_lineage(db: Database, actor: Actor, *, run_id: str, io: RunIO,
     async def work(tx: Tx) -> Registered:
         run = await _existing(tx, Kinds.RUN.value, {"run_id": run_id})
         await _authorize(tx, actor, "auth.owner_of_run", {"run_id": run_id})
-        added = await _link_run_io(tx, run_id, io_refs, linked_at)
+        added = await _link_run_io(tx, run_id, io_refs, linked_at, actor.access)
         recorded = Registered(node=run, created=False, changed=added > 0)
         _audit(tx, actor, "recordRunLineage", Kinds.RUN.value, recorded, **_io_keys(io_refs),
                linked_at=_reported(actor, linked_at))
@@ -415,7 +416,7 @@ async def register_training_event(db: Database, actor: Actor, event: TrainingEve
         job = await _upsert(tx, "catalog.upsert_job", job_params, actor, missing=_team_missing(event.job_owner))
         run = await _upsert_run(tx, run_params, actor)
         model_version = await _register_model_version(tx, prepared, actor)
-        await _link_run_io(tx, run_params["run_id"], io_refs, actor.now)
+        await _link_run_io(tx, run_params["run_id"], io_refs, actor.now, actor.access)
         # One event per mutation: filed under the model version it produced, naming job and run.
         _audit(tx, actor, "registerTrainingEvent", Kinds.MODEL_VERSION.value, model_version, prepared["params"],
                job=Kinds.JOB.value.describe_key(job.node), run=run.node["run_id"],
@@ -473,18 +474,9 @@ _SCOPE = {
 
 
 async def _authorize(tx: Tx, actor: Actor, owner_query: str, key: dict, *, new_owner: str | None = None) -> None:
-    """Writes are scoped to the owning team: refuse (FORBIDDEN) a write to a record another team
-    owns, or one that gives a record to a team the caller is not in. Inside the write transaction,
-    so an ownership change cannot slip between the check and the write."""
-    access = actor.access
-    if access.is_admin:
-        return
-    if not access.may_write_for(new_owner):
-        raise Forbidden(f"{access.name} may not give records to team {new_owner}: it is not a member.")
-    record = await tx.single(owner_query, **key)
-    owner = record["owner"] if record else None
-    if not access.may_write_for(owner):
-        raise Forbidden(f"{access.name} may not change what team {owner} owns: it is not a member.")
+    """The team scope of writes (app/auth/scope.py) for this actor: FORBIDDEN for a record another
+    team owns, or for giving a record to a team the caller is not in; read inside the transaction."""
+    await scope.authorize(tx, actor.access, owner_query, key, new_owner=new_owner)
 
 
 async def _upsert(tx: Tx, query: str, params: dict, actor: Actor, *, missing: Exception | None = None) -> Registered:
@@ -556,9 +548,11 @@ _RUN_LINKS = (
     ("generated_dataset_versions", "catalog.link_run_generated_dataset_versions", Kinds.DATASET_VERSION),
     ("generated_model_versions", "catalog.link_run_generated_model_versions", Kinds.MODEL_VERSION),
 )
-
-async def _link_run_io(tx: Tx, run_id: str, refs: dict[str, list[dict]], at: datetime) -> int:
+async def _link_run_io(tx: Tx, run_id: str, refs: dict[str, list[dict]], at: datetime, access: Principal) -> int:
     """Every link of a run's inputs and outputs, dated `at`; how many were new or dated earlier."""
+    # Reading another team's data is fine; claiming its versions as this run's output is a change to them.
+    await scope.authorize_outputs(tx, access, dataset_versions=refs["generated_dataset_versions"],
+                                  model_versions=refs["generated_model_versions"])
     added = 0
     for name, query, kind in _RUN_LINKS:
         added += await _link(tx, query, kind.value, refs[name], {"run_id": run_id, "at": at})

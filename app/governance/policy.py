@@ -12,6 +12,7 @@ a deployment switches to it (app/governance/gate.evaluate_environment).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
@@ -134,12 +135,31 @@ class EnvironmentPolicy(_Strict):
     gate: Stage | None = None
 
 
+# --- team scope of governance actions (README "Authorization") ------------------------------------
+
+CrossTeamAction = Literal["record_check", "approve", "promote"]
+
+
+class CrossTeam(_Strict):
+    """Who may record checks on, approve or promote another team's model versions: by action, the
+    roles allowed to act across teams (holding any one is enough). Everyone else acts only on what
+    their teams own (or nobody does); admins act anywhere. Empty by default: nobody crosses."""
+
+    record_check: list[RoleName] = Field(default_factory=list)
+    approve: list[RoleName] = Field(default_factory=list)
+    promote: list[RoleName] = Field(default_factory=list)
+
+    def allows(self, action: CrossTeamAction, roles: Iterable[str]) -> bool:
+        return not set(getattr(self, action)).isdisjoint(roles)
+
+
 class Policies(_Strict):
     """The whole promotion policy, as loaded from its file."""
 
     version: Literal[1]
     # How a model with no recorded risk tier is gated: as the strictest tier unless the file says otherwise.
     unrated_tier: RiskTier = "CRITICAL"
+    cross_team: CrossTeam = Field(default_factory=CrossTeam)
     stages: dict[Stage, StagePolicy]
     # Environments left out need nothing of what they serve.
     environments: dict[Environment, EnvironmentPolicy] = Field(default_factory=dict)

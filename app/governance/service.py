@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.audit.entry import AuditEntry
+from app.auth import scope
 from app.auth.permissions import SYSTEM, Principal
 from app.catalog import validation as v
 from app.catalog.kinds import Kinds
@@ -21,7 +22,7 @@ from app.db import Database, Tx
 from app.errors import Forbidden, InvalidInput
 from app.governance import repository
 from app.governance.gate import GateFacts, Verdict, evaluate
-from app.governance.policy import CHECK_KINDS, Policies
+from app.governance.policy import CHECK_KINDS, CrossTeamAction, Policies
 
 
 CHECK_STATUSES = ("PASSED", "FAILED", "WAIVED")
@@ -58,7 +59,8 @@ class Promotion:
 
 async def record_check(db: Database, principal: Principal, model_version: ModelVersionRef, *, kind: str,
                        status: str, evidence_uri: str | None = None, note: str | None = None,
-                       at: datetime | None = None) -> CheckRecorded:
+                       at: datetime | None = None,
+                       policies: Policies | None = None) -> CheckRecorded:
     """Record the outcome of one check of a version. One check per (version, kind): re-recording
     the same outcome changes nothing, a new outcome replaces the old (the audit trail keeps it).
     `at` (Python callers loading history, the demo) is when it was recorded; default now."""
@@ -74,6 +76,7 @@ async def record_check(db: Database, principal: Principal, model_version: ModelV
               **actor.stamp()}
 
     async def work(tx: Tx) -> CheckRecorded:
+        await _authorize(tx, policies, principal, ref, "record_check")
         record = await repository.record_check(tx, **params)
         if record is None:
             raise _not_found(Kinds.MODEL_VERSION.value, ref)
@@ -102,6 +105,7 @@ async def approve(db: Database, policies: Policies, principal: Principal, model_
         authors = await repository.version_authors(tx, **ref)
         if authors is None:
             raise _not_found(Kinds.MODEL_VERSION.value, ref)
+        await _authorize(tx, policies, principal, ref, "approve")
         if principal.name in authors["authors"]:
             raise Forbidden(f"{principal.name} authored {version_key(ref)} (created it or the run that produced it) "
                             "and cannot approve it: approvals must come from someone else.")
@@ -135,6 +139,7 @@ async def promote(db: Database, policies: Policies, principal: Principal, model_
     actor = _actor(principal, at)
 
     async def work(tx: Tx) -> Promotion:
+        await _authorize(tx, policies, principal, ref, "promote")
         report = await _gate(tx, policies, ref, stage)
         if not report.verdict.allowed:
             return Promotion(report)
@@ -142,6 +147,17 @@ async def promote(db: Database, policies: Policies, principal: Principal, model_
         return Promotion(report, node=record["node"], changed=record["changed"])
 
     return await db.write(work)
+
+
+async def _authorize(tx: Tx, policies: Policies | None, principal: Principal, ref: dict,
+                     action: CrossTeamAction) -> None:
+    """The team scope of writes (app/auth/scope.py) on the version's model, unless the policy's
+    `cross_team` block lets one of the principal's roles take this action across teams. Inside the
+    write transaction; a refusal is FORBIDDEN and writes nothing but the denied attempt."""
+    if policies is not None and policies.cross_team.allows(action, (role.value for role in principal.roles)):
+        return
+    await scope.authorize(tx, principal, "auth.owner_of_model", {"name": ref["model_name"]},
+                          what=f"model version {version_key(ref)}, which team {{owner}} owns")
 
 
 async def _gate(tx: Tx, policies: Policies, ref: dict, stage: str) -> GateReport:

@@ -393,7 +393,8 @@ class GovernanceMutation:
         ctx = info.context
         return await answer(
             service.record_check(ctx.db, ctx.principal, input.model_version.ref(), kind=enum_value(input.kind),
-                                 status=enum_value(input.status), evidence_uri=input.evidence_uri, note=input.note),
+                                 status=enum_value(input.status), evidence_uri=input.evidence_uri, note=input.note,
+                                 policies=ctx.policies),
             lambda r: CheckRecorded(check=_check_view(r.check), changed=r.changed))
 
     @strawberry.mutation(description="Approve a model version for a stage. Never by its author; idempotent per "

@@ -20,7 +20,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache, cached_property
 from importlib import resources
 from typing import Any
@@ -29,6 +29,7 @@ import fastjsonschema
 from fastjsonschema import JsonSchemaValueException
 
 from app.catalog import validation as v
+from app.config import Settings
 from app.errors import InvalidInput
 
 # The snapshot an event means when it names a dataset without a `version` facet. One stable
@@ -43,6 +44,10 @@ FACETS_SCHEMA_FILE = "lineagegraph-facets-1-0-0.json"
 TERMINAL_STATES = ("COMPLETE", "FAIL", "ABORT")
 # START < RUNNING < a terminal state; OTHER says nothing about the state.
 STATE_RANK = {"START": 1, "RUNNING": 2, "COMPLETE": 3, "FAIL": 3, "ABORT": 3}
+
+# How far ahead of the registry's clock an eventTime may be (Settings.max_clock_skew; the route
+# passes the configured one).
+DEFAULT_SKEW = timedelta(seconds=Settings.model_fields["max_clock_skew_seconds"].default)
 
 _ID_NAMESPACE = uuid.UUID("6f1c7a0e-8a53-4c55-9a53-1b7c0ad0f7a1")
 
@@ -146,6 +151,22 @@ def _merge_extra(mine: dict, theirs: dict) -> None:
             mine.setdefault("_contradictions", []).append((key, mine[key], value))
 
 
+@dataclass(frozen=True)
+class Mention:
+    """An asset one event names, for the team scope of ingestion (app/openlineage/scope.py)."""
+
+    where: str          # the event's field naming it: `job`, `outputs[0]`, `inputs[1]`, `run.facets.parent`
+    kind: str           # Dataset | Job | Model: the record whose owning team decides
+    key: tuple
+    writes: bool        # False when the event only reads it (an input, a metric's dataset, a parent run)
+    # The version (or run) the event names of it; a mere reading of another team's asset needs it recorded.
+    part: tuple[str, tuple] | None = None
+    # The node changes the mention asserts: left out when the event only reads another team's asset.
+    nodes: tuple[tuple[str, tuple], ...] = ()
+    ownership: bool = False         # it carries an ownership facet ...
+    new_owner: str | None = None    # ... giving it to this team (None: to no team)
+
+
 @dataclass
 class GraphChanges:
     """What one or more events assert; merging is commutative and idempotent."""
@@ -154,6 +175,14 @@ class GraphChanges:
     edges: dict[str, dict[tuple, datetime]] = field(default_factory=dict)
     # What the one event read was about, for its audit event (app/audit/service.py); not merged.
     summary: dict[str, Any] | None = None
+    # The assets the one event names, for its team scope (app/openlineage/scope.py); not merged.
+    mentions: list[Mention] = field(default_factory=list)
+
+    def without_nodes(self, nodes: set[tuple[str, tuple]]) -> GraphChanges:
+        """The same changes minus these node changes (edges, summary and mentions kept)."""
+        kept = {kind: {key: change for key, change in changes.items() if (kind, key) not in nodes}
+                for kind, changes in self.nodes.items()}
+        return GraphChanges(nodes=kept, edges=self.edges, summary=self.summary, mentions=self.mentions)
 
     def node(self, kind: str, at: datetime, facets: dict[str, dict] | None = None,
              extra: dict | None = None, **key: Any) -> None:
@@ -199,10 +228,12 @@ def _describe(key: dict) -> str:
 
 # --- reading one event ----------------------------------------------------------------------------
 
-def read_event(document: Any) -> GraphChanges:
+def read_event(document: Any, *, now: datetime | None = None, skew: timedelta = DEFAULT_SKEW) -> GraphChanges:
     """Validate one decoded OpenLineage event and return the graph changes it asserts.
 
     Raises `EventRejected` naming the offending field (JSON-path-like: `inputs[0].facets.version`).
+    An `eventTime` more than `skew` ahead of `now` (the registry's clock) is refused: the latest-wins
+    merge would let it outrank every true event after it; within the skew it is recorded as `now`.
     """
     if not isinstance(document, dict):
         raise EventRejected("The body must be one OpenLineage event, a JSON object.")
@@ -215,18 +246,18 @@ def read_event(document: Any) -> GraphChanges:
     else:
         raise EventRejected("Not an OpenLineage event: a RunEvent needs `run` and `job`, a JobEvent `job`, "
                             "a DatasetEvent `dataset`.", field="run")
-    at = _event_time(document["eventTime"])
+    at = _event_time(document["eventTime"], now or datetime.now(UTC), skew)
     changes = GraphChanges()
     if "run" in document:
         _read_run_event(document, at, changes)
     elif "dataset" in document:
-        _read_dataset(document["dataset"], at, changes, "dataset")
+        _read_dataset(document["dataset"], at, changes, "dataset", writes=True)
     else:
         _read_job(document["job"], at, changes)
         for index, item in enumerate(document.get("inputs") or []):
-            _read_dataset(item, at, changes, f"inputs[{index}]")
+            _read_dataset(item, at, changes, f"inputs[{index}]", writes=False)
         for index, item in enumerate(document.get("outputs") or []):
-            _read_dataset(item, at, changes, f"outputs[{index}]")
+            _read_dataset(item, at, changes, f"outputs[{index}]", writes=True)
     changes.summary = _summary(document, at)
     return changes
 
@@ -244,7 +275,7 @@ def _summary(event: dict, at: datetime) -> dict[str, Any]:
             "inputs": len(event.get("inputs") or []), "outputs": len(event.get("outputs") or [])}
 
 
-def _event_time(text: str) -> datetime:
+def _event_time(text: str, now: datetime, skew: timedelta) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
@@ -252,13 +283,13 @@ def _event_time(text: str) -> datetime:
     if value.tzinfo is None:
         raise EventRejected("eventTime must carry a time zone (e.g. 'Z' or '+00:00').", field="eventTime")
     # Stored in UTC, so that the same instant sent with different offsets is one value.
-    return value.astimezone(UTC)
+    return v.happened_at("eventTime", value.astimezone(UTC), now, skew=skew)
 
 
 def _read_run_event(event: dict, at: datetime, changes: GraphChanges) -> None:
-    job_namespace, job_name = _read_job(event["job"], at, changes)
     run = event["run"]
     run_id = _run_id(run["runId"], "run.runId")
+    job_namespace, job_name = _read_job(event["job"], at, changes, run_id=run_id)
     facets = run.get("facets") or {}
     event_type = event.get("eventType")
     extra: dict[str, Any] = {"job": (job_namespace, job_name), "started_at": at}
@@ -278,15 +309,21 @@ def _read_run_event(event: dict, at: datetime, changes: GraphChanges) -> None:
         changes.node("Job", at, namespace=parent_job[0], name=parent_job[1])
         changes.node("Run", at, extra={"job": parent_job}, run_id=parent_run_id)
         changes.edge("PART_OF", at, run_id, parent_run_id)
+        # Being part of a run reads it: the parent is created when new, never changed when another team's.
+        changes.mentions.append(Mention("run.facets.parent", "Job", parent_job, writes=False,
+                                        part=("Run", (parent_run_id,)),
+                                        nodes=(("Job", parent_job), ("Run", (parent_run_id,)))))
 
     for side, relation in (("inputs", "USED"), ("outputs", "GENERATED")):
         for index, item in enumerate(event.get(side) or []):
             where = f"{side}[{index}]"
-            model_version = _read_model_version(item, at, changes, where)
+            writes = side == "outputs"  # an output is changed by the run that wrote it; an input only read
+            model_version = _read_model_version(item, at, changes, where, writes=writes)
             if model_version:
                 changes.edge(f"{relation}_MODEL_VERSION", at, run_id, *model_version)
             else:
-                changes.edge(f"{relation}_DATASET_VERSION", at, run_id, *_read_dataset(item, at, changes, where))
+                changes.edge(f"{relation}_DATASET_VERSION", at, run_id,
+                             *_read_dataset(item, at, changes, where, writes=writes))
 
 
 def _run_id(value: str, where: str) -> str:
@@ -296,13 +333,17 @@ def _run_id(value: str, where: str) -> str:
         raise EventRejected(f"{where} {value[:60]!r} is not a UUID.", field=where) from None
 
 
-def _read_job(job: dict, at: datetime, changes: GraphChanges) -> tuple[str, str]:
+def _read_job(job: dict, at: datetime, changes: GraphChanges, *, run_id: str | None = None) -> tuple[str, str]:
+    """The event's job; a run event records a run of it, which changes it (its team's to record)."""
     namespace = v.namespace("job.namespace", job["namespace"])
     name = v.text_key("job.name", job["name"])
     facets = job.get("facets") or {}
     props: dict[str, dict] = {}
     props.update(_documentation(facets, "job.facets"))
-    props.update(_ownership(facets, "job.facets", at, changes))
+    ownership = _ownership(facets, "job.facets", at, changes)
+    props.update(ownership)
+    changes.mentions.append(Mention("job", "Job", (namespace, name), writes=True,
+                                    part=("Run", (run_id,)) if run_id else None, **_claim(ownership)))
     props.update(_tags(facets, "job.facets"))
     location = facets.get("sourceCodeLocation")
     if location:
@@ -335,14 +376,15 @@ def _run_facets(facets: dict) -> dict[str, dict]:
     return props
 
 
-def _read_dataset(item: dict, at: datetime, changes: GraphChanges, where: str) -> tuple[str, str, str]:
+def _read_dataset(item: dict, at: datetime, changes: GraphChanges, where: str, *, writes: bool) -> tuple[str, str, str]:
     """A dataset and the snapshot the event means; returns the snapshot's key."""
     namespace = v.namespace(f"{where}.namespace", item["namespace"])
     name = v.text_key(f"{where}.name", item["name"], max_length=v.MAX_NAME)
     facets = item.get("facets") or {}
     props: dict[str, dict] = {}
     props.update(_documentation(facets, f"{where}.facets"))
-    props.update(_ownership(facets, f"{where}.facets", at, changes))
+    ownership = _ownership(facets, f"{where}.facets", at, changes)
+    props.update(ownership)
     props.update(_tags(facets, f"{where}.facets"))
     schema = facets.get("schema")
     if schema is not None:
@@ -352,7 +394,11 @@ def _read_dataset(item: dict, at: datetime, changes: GraphChanges, where: str) -
     version_facet = facets.get("version")
     version = (v.version(f"{where}.facets.version.datasetVersion", version_facet["datasetVersion"])
                if version_facet else UNVERSIONED)
-    return _dataset_version(changes, at, namespace, name, version)
+    snapshot = _dataset_version(changes, at, namespace, name, version)
+    changes.mentions.append(Mention(where, "Dataset", (namespace, name), writes=writes, part=("DatasetVersion", snapshot),
+                                    nodes=(("Dataset", (namespace, name)), ("DatasetVersion", snapshot)),
+                                    **_claim(ownership)))
+    return snapshot
 
 
 def _dataset_version(changes: GraphChanges, at: datetime, namespace: str, name: str, version: str) -> tuple[str, str, str]:
@@ -360,7 +406,8 @@ def _dataset_version(changes: GraphChanges, at: datetime, namespace: str, name: 
     return namespace, name, version
 
 
-def _read_model_version(item: dict, at: datetime, changes: GraphChanges, where: str) -> tuple[str, str] | None:
+def _read_model_version(item: dict, at: datetime, changes: GraphChanges, where: str, *,
+                        writes: bool) -> tuple[str, str] | None:
     """The model version an input or output is, when it carries the lineagegraph_modelVersion facet."""
     facet = (item.get("facets") or {}).get(MODEL_VERSION_FACET)
     if facet is None:
@@ -388,6 +435,7 @@ def _read_model_version(item: dict, at: datetime, changes: GraphChanges, where: 
     changes.node("ModelVersion", at, facets=facets,
                  extra={"artifact_digest": _optional(v.sha256, f"{prefix}.artifactDigest", digest)},
                  model_name=model, version=version)
+    nodes = [("Model", (model,)), ("ModelVersion", (model, version))]
     for index, metric in enumerate(facet.get("metrics") or []):
         mwhere = f"{prefix}.metrics[{index}]"
         ref = metric["dataset"]
@@ -395,11 +443,18 @@ def _read_model_version(item: dict, at: datetime, changes: GraphChanges, where: 
                    v.text_key(f"{mwhere}.dataset.name", ref["name"], max_length=v.MAX_NAME))
         dataset_version = v.version(f"{mwhere}.dataset.version", ref["version"]) if "version" in ref else UNVERSIONED
         changes.node("Dataset", at, namespace=dataset[0], name=dataset[1])
-        _dataset_version(changes, at, *dataset, dataset_version)
+        snapshot = _dataset_version(changes, at, *dataset, dataset_version)
+        # A metric measured on a dataset version reads it, whoever owns it.
+        changes.mentions.append(Mention(f"{mwhere}.dataset", "Dataset", dataset, writes=False,
+                                        part=("DatasetVersion", snapshot),
+                                        nodes=(("Dataset", dataset), ("DatasetVersion", snapshot))))
         name = v.identifier(f"{mwhere}.name", metric["name"])
         changes.node("Evaluation", at, facets={"value": {"value": v.finite(f"{mwhere}.value", metric["value"])}},
                      model_name=model, version=version, metric=name,
                      dataset_namespace=dataset[0], dataset_name=dataset[1], dataset_version=dataset_version)
+        nodes.append(("Evaluation", (model, version, name, *snapshot)))
+    changes.mentions.append(Mention(where, "Model", (model,), writes=writes, part=("ModelVersion", (model, version)),
+                                    nodes=tuple(nodes)))
     return model, version
 
 
@@ -419,6 +474,13 @@ def _ownership(facets: dict, where: str, at: datetime, changes: GraphChanges) ->
     if team is not None:
         changes.node("Team", at, name=team)
     return {"ownership": {"owners": [_bounded(name) for name in owners], "owner": team}}
+
+
+def _claim(ownership: dict[str, dict]) -> dict[str, Any]:
+    """The Mention fields of an ownership facet read by `_ownership`."""
+    if not ownership:
+        return {}
+    return {"ownership": True, "new_owner": ownership["ownership"]["owner"]}
 
 
 def _tags(facets: dict, where: str) -> dict[str, dict]:

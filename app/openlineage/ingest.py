@@ -14,6 +14,13 @@ commutative, so the order in which concurrent batches commit does not change the
 
 When a batch is refused (one event contradicts the graph, e.g. a run moving to another job),
 its events are retried one transaction each, so only the offending event gets the refusal.
+
+Authorization happens inside the batch's transaction, per event, in two statements whatever the
+batch's size: the senders' tokens are re-read (a revoked or expired token, or roles that no longer
+grant ingest_lineage, refuse the event at once on every process), then the owners of every asset
+the batch names (app/openlineage/scope.py). An event that would change another team's asset is left
+out of the batch and refused (403), its denied attempt audited in the same transaction; the others
+commit.
 """
 
 from __future__ import annotations
@@ -23,11 +30,17 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
-from app.audit.service import record_lineage_events
+from app.audit.entry import AuditEntry
+from app.audit.service import DENIED_TARGET_KIND, record_lineage_events
+from app.auth import scope as team_scope
+from app.auth.permissions import Permission, Principal
+from app.auth.service import AUTHENTICATION_CACHE, current_access
 from app.db import Database, Tx
-from app.errors import Conflict, DomainError, InvalidInput, Unavailable
-from app.openlineage import repository
+from app.errors import Conflict, DomainError, Forbidden, InvalidInput, Unauthenticated, Unavailable
+from app.openlineage import repository, scope
 from app.openlineage.events import GraphChanges
+
+ACTION = "lineageEvent"
 
 log = logging.getLogger("app.openlineage")
 
@@ -40,7 +53,7 @@ WRITERS = 1
 @dataclass
 class _Pending:
     changes: GraphChanges
-    principal: str
+    principal: Principal
     done: asyncio.Future = field(repr=False)
 
 
@@ -77,7 +90,7 @@ class LineageIngest:
             if not pending.done.done():
                 pending.done.set_exception(Unavailable("The service is shutting down; send the event again."))
 
-    async def submit(self, changes: GraphChanges, principal: str) -> None:
+    async def submit(self, changes: GraphChanges, principal: Principal) -> None:
         """Return once the changes are committed; raise the domain error that refused them."""
         done = asyncio.get_running_loop().create_future()
         try:
@@ -100,7 +113,7 @@ class LineageIngest:
 
     async def _commit(self, batch: list[_Pending]) -> None:
         try:
-            await self.db.write(self._attempt, batch)
+            refusals = await self.db.write(self._attempt, batch)
         except (Conflict, InvalidInput) as refusal:
             if len(batch) == 1:
                 _settle(batch, refusal)
@@ -117,25 +130,63 @@ class LineageIngest:
             _settle(batch, exc)
             return
         self.transactions += 1
-        self.events += len(batch)
-        _settle(batch, None)
+        self.events += len(batch) - len(refusals)
+        for index, pending in enumerate(batch):
+            _settle([pending], refusals.get(index))
 
-    async def _attempt(self, tx: Tx, batch: list[_Pending]) -> None:
+    async def _attempt(self, tx: Tx, batch: list[_Pending]) -> dict[int, DomainError]:
         self.attempts += 1
-        await _apply(tx, batch)
+        return await _apply(tx, batch)
 
 
-async def _apply(tx: Tx, batch: list[_Pending]) -> None:
+async def _apply(tx: Tx, batch: list[_Pending]) -> dict[int, DomainError]:
+    """Write the batch's admitted events; the refused ones by their index in the batch."""
+    admitted, refusals = await _admit(tx, batch)
     by_principal: dict[str, GraphChanges] = {}
-    for pending in batch:
-        merged = by_principal.setdefault(pending.principal, GraphChanges())
-        merged.merge(pending.changes)
+    for pending, changes in admitted:
+        merged = by_principal.setdefault(pending.principal.name, GraphChanges())
+        merged.merge(changes)
     for principal, changes in by_principal.items():
         contradictions = changes.contradictions()
         if contradictions:
             raise Conflict("The event contradicts itself or an event sent with it: " + "; ".join(contradictions[:3]))
         await repository.apply(tx, changes, principal)
-    await record_lineage_events(tx, ((pending.principal, pending.changes.summary) for pending in batch))
+    await record_lineage_events(tx, ((pending.principal.name, pending.changes.summary) for pending, _ in admitted))
+    return refusals
+
+
+async def _admit(tx: Tx, batch: list[_Pending]) -> tuple[list[tuple[_Pending, GraphChanges]], dict[int, DomainError]]:
+    """Each event's changes as its sender may write them now, or why it may not (inside the batch's
+    transaction: the tokens and owners read are the ones the batch commits against)."""
+    checked = [pending for pending in batch if not pending.principal.is_admin or pending.principal.token_hash]
+    if not checked:  # the bootstrap admin (or the registry itself): nothing to re-read
+        return [(pending, pending.changes) for pending in batch], {}
+    fresh = await current_access(tx, [pending.principal for pending in checked])
+    owners = await team_scope.read_owners(tx, scope.owner_keys(pending.changes for pending in checked))
+    admitted: list[tuple[_Pending, GraphChanges]] = []
+    refusals: dict[int, DomainError] = {}
+    for index, pending in enumerate(batch):
+        cached = pending.principal
+        access = fresh.get(cached.token_hash) if cached.token_hash is not None else cached
+        try:
+            if access is None:
+                AUTHENTICATION_CACHE.evict(cached.token_hash)
+                raise Unauthenticated(f"The token of {cached.name} has been revoked or has expired.")
+            if access != cached:
+                AUTHENTICATION_CACHE.evict(cached.token_hash)  # its next request authenticates afresh
+            if not access.may(Permission.INGEST_LINEAGE):
+                raise Forbidden(f"{access.name} may not send lineage events: none of its roles grants "
+                                f"{Permission.INGEST_LINEAGE.value}.")
+            admitted.append((pending, scope.admit(access, pending.changes, owners)))
+        except Forbidden as refusal:
+            refusals[index] = refusal
+            tx.record_audit(AuditEntry(actor=cached.name, action=ACTION, target_kind=DENIED_TARGET_KIND,
+                                       target_key=ACTION, outcome="denied",
+                                       after={"reason": refusal.message, "field": refusal.details.get("field"),
+                                              "event": pending.changes.summary}))
+        except Unauthenticated as refusal:
+            refusals[index] = refusal
+    return admitted, refusals
 
 
 def _settle(batch: list[_Pending], error: BaseException | None) -> None:

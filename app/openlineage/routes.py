@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
+from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -41,8 +42,9 @@ async def post_lineage(request: Request) -> Response:
         document = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadRequest(f"The body is not valid JSON: {exc}.") from None
-    changes = read_event(document)
-    await request.app.state.lineage_ingest.submit(changes, principal.name)
+    settings = request.app.state.settings
+    changes = read_event(document, now=datetime.now(UTC), skew=settings.max_clock_skew)
+    await request.app.state.lineage_ingest.submit(changes, principal)
     return JSONResponse({"status": "committed"}, status_code=201)
 
 

@@ -60,8 +60,10 @@ def test_only_principals_allowed_to_ingest_may_send_lineage_events(graph, client
     assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert client.post("/api/v1/lineage", json=event, headers={"Authorization": "Bearer lg_nope"}).status_code == 401
     assert client.post("/api/v1/lineage", json=event, headers={"Authorization": ""}).status_code == 401
-    pipeline = principal_headers("airflow-prod", roles=["contributor"])
-    assert client.post("/api/v1/lineage", json=event, headers=pipeline).status_code == 201
+    # The event gives its dataset to team risk-data: its sender must be a member (the team scope).
+    pipeline = principal_headers("airflow-prod", roles=["contributor"], teams=["risk-data"])
+    accepted = client.post("/api/v1/lineage", json=event, headers=pipeline)
+    assert accepted.status_code == 201, accepted.text
 
 
 def test_tokens_are_shown_once_stored_hashed_and_checked_on_input(graph, gql, run_cypher):

@@ -19,11 +19,12 @@ from tests.governance.story import (
 
 @pytest.fixture
 def people(principal_headers):
-    """maria trains the models (and could approve others' work); the others review."""
+    """maria trains the models (and could approve others' work); the others review: ana as an approver
+    (who may approve across teams, policies/promotion.yaml `cross_team`), olu as the risk product's owner."""
     return {
         "maria": principal_headers("maria", roles=["contributor", "approver"], teams=["risk"]),
         "ana": principal_headers("ana", roles=["approver"]),
-        "olu": principal_headers("olu", roles=["product_owner"]),
+        "olu": principal_headers("olu", roles=["product_owner"], teams=["risk"]),  # owns the risk product
         "vic": principal_headers("vic", roles=["viewer"]),
     }
 
