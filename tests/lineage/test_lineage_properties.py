@@ -11,12 +11,10 @@ computation of `registry_model`, which reads the generated plan, never the graph
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from hypothesis import HealthCheck, given, note, settings, strategies as st
 
 from app.catalog import service
@@ -250,16 +248,6 @@ async def write(db: Database, plan: Plan) -> dict[str, str]:
     return ids
 
 
-@pytest.fixture(scope="module")
-def writer(client, settings, queries):
-    """Runs the service layer's writes on a loop and driver of the test's own."""
-    loop = asyncio.new_event_loop()
-    db = Database.connect(settings, queries)
-    yield lambda plan: loop.run_until_complete(write(db, plan))
-    loop.run_until_complete(db.close())
-    loop.close()
-
-
 # --- the questions --------------------------------------------------------------------------------
 
 IMPACT = """query($of: ImpactStartInput!, $asOf: DateTime, $after: DateTime, $before: DateTime) {
@@ -366,12 +354,12 @@ def check_provenance(gql, plan: Plan, ids: dict[str, str], question) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(data=st.data())
-def test_impact_and_provenance_agree_with_the_breadth_first_model(graph, gql, writer, data):
+def test_impact_and_provenance_agree_with_the_breadth_first_model(graph, gql, service_calls, data):
     plan = data.draw(plans(), label="registry")
     note("steps: " + "; ".join(f"t{s.t} {s.op} {s.node} {s.inputs} {s.outputs}" for s in plan.steps))
     note("edges: " + "; ".join(f"{e.source} -{e.type}[{e.since},{e.until})-> {e.target}" for e in plan.reg.edges))
     graph("admin.wipe_registry")
-    ids = writer(plan)
+    ids = service_calls(lambda db: write(db, plan))
     for question in data.draw(st.lists(impact_questions(plan), min_size=1, max_size=6), label="impact"):
         check_impact(gql, plan, ids, question)
     for question in data.draw(st.lists(provenance_questions(plan), min_size=1, max_size=2), label="provenance"):
