@@ -29,7 +29,9 @@ CALL (starts) {
                            AND (rel.until IS NULL OR rel.until > $as_of))
   WITH n, min(size(r)) AS depth
   WHERE NOT n IN starts
-  // Collected in here: with nothing downstream (or no start) the answer is still its one row.
+  // Nearest first, so a budget cut keeps the nearest. Collected in here: with nothing downstream
+  // (or no start) the answer is still its one row.
+  ORDER BY depth
   RETURN collect({n: n, depth: depth}) AS reached
 }
 WITH starts, reached
