@@ -30,7 +30,8 @@ CALL (members) {
     AND coalesce(rel.created_at, rel.since, $as_of) <= $as_of AND (rel.until IS NULL OR rel.until > $as_of)
   RETURN collect({source: a.id, type: type(rel), target: b.id}) AS edges
 }
-// A dataset is produced when a recorded run wrote one of its versions; the others are raw sources.
+// A dataset is produced when a recorded run had written one of its versions by $as_of; the others are raw sources.
 RETURN [m IN members | {kind: labels(m)[0], node: properties(m),
-        produced: CASE WHEN m:Dataset THEN EXISTS { (m)<-[:VERSION_OF]-(:DatasetVersion)-[:WAS_GENERATED_BY]->(:Run) } END}] AS nodes,
+        produced: CASE WHEN m:Dataset THEN EXISTS { (m)<-[:VERSION_OF]-(:DatasetVersion)-[g:WAS_GENERATED_BY]->(:Run)
+                                                    WHERE coalesce(g.created_at, $as_of) <= $as_of } END}] AS nodes,
        edges, budget_cut

@@ -141,7 +141,8 @@ class Provenance:
 
 def provenance(reg: Registry, start: str, as_of: float) -> Provenance:
     """Everything upstream (along the arrows, edges holding at as_of) plus the dataset of every
-    dataset version met. Raw sources: datasets of upstream versions no run generated (as of then).
+    dataset version met. Raw sources: datasets of upstream versions no run generated, and datasets
+    a feature derives from as a whole none of whose versions a run generated (as of then).
     Licenses and privacy classes: those of every dataset in the answer."""
     edges = reg.edges_at(as_of)
     up: dict[str, list[str]] = {}
@@ -158,6 +159,8 @@ def provenance(reg: Registry, start: str, as_of: float) -> Provenance:
     versions = [n for n in seen if reg.kinds[n] == "DatasetVersion"]
     datasets = {reg.version_of[v] for v in versions} | {n for n in seen if reg.kinds[n] == "Dataset"}
     raw = {reg.version_of[v] for v in versions if v not in generated}
+    produced = {reg.version_of[v] for v in generated if reg.kinds[v] == "DatasetVersion"}
+    raw |= {n for n in seen if reg.kinds[n] == "Dataset" and n not in produced}
     return Provenance(
         nodes=frozenset(seen | datasets), raw_sources=frozenset(raw),
         licenses=frozenset(reg.licenses[d] for d in datasets if reg.licenses.get(d)),

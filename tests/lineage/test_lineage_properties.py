@@ -123,7 +123,8 @@ def plans(draw) -> Plan:
             steps.append(Step(t, "run", run, used, outputs))
         elif op == "feature" and of_kinds("DatasetVersion"):
             feature = reg.add(f"Feature:g/f{i}", "Feature")
-            sources = some(of_kinds("DatasetVersion"), 1, 2)
+            # mostly snapshots; sometimes a dataset as a whole (a raw source unless a run made it)
+            sources = some(of_kinds("DatasetVersion"), 1, 2) + some(reg.of_kind("Dataset"), 0, 1)
             for x in sources:
                 reg.link(feature, "WAS_DERIVED_FROM", x, t)
             order.append(feature)
@@ -233,7 +234,9 @@ async def write(db: Database, plan: Plan) -> dict[str, str]:
             ref = _feature(step.node)
             keep(step.node, await service.register_feature(
                 db, actor, group=ref.group, name=ref.name,
-                derived_from_dataset_versions=[_dv(x) for x in step.inputs]))
+                derived_from_dataset_versions=[_dv(x) for x in step.inputs if reg.kinds[x] == "DatasetVersion"],
+                derived_from_datasets=[service.DatasetRef(NAMESPACE, x.rsplit("/", 1)[1])
+                                       for x in step.inputs if reg.kinds[x] == "Dataset"]))
         elif step.op == "finetune":
             await version(actor, step.node, step.inputs)
         elif step.op == "late_inputs":

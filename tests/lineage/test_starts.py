@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.catalog import service
-from app.catalog.service import Actor, DatasetVersionRef, ModelVersionInput, ModelVersionRef, RunIO
+from app.catalog.service import Actor, DatasetVersionRef, FeatureRef, ModelVersionInput, ModelVersionRef, RunIO
 
 T0 = datetime(2025, 3, 3, tzinfo=UTC)
 
@@ -35,7 +35,9 @@ async def registry(db) -> None:
     t1 events@1; t2 events@2 (nothing downstream ever); t3 run train USED events@1, generated m:1;
     t4 m:2 fine-tuned from m:1; t5 production/api serves m:1; t6 it switches to m:2; t7 run idle
     (nothing in, nothing out), feature g/unused (derived from nothing), m:solo; t8 run clean USED
-    events@1, generated events@3; t9 run late USED events@3."""
+    events@1, generated events@3; t9 run late USED events@3. Beside it: feature g/whole derived from
+    the whole dataset s3://raw/lookup (t7), used by run score that made m:scored (t7); run fill
+    generated lookup@filled at t11."""
     setup = actor(0)
     await service.register_dataset(db, setup, namespace="s3://raw", name="events", license="Apache-2.0",
                                    privacy="PII")
@@ -62,6 +64,18 @@ async def registry(db) -> None:
                                io=RunIO(used_dataset_versions=[dv("1")], generated_dataset_versions=[dv("3")]))
     await service.register_run(db, actor(9), run_id="late", job_namespace="airflow", job_name="pipeline",
                                io=RunIO(used_dataset_versions=[dv("3")]))
+    # A feature computed from a whole dataset that a run first fills later (t11): raw until then.
+    await service.register_dataset(db, setup, namespace="s3://raw", name="lookup", license="CC-BY-4.0")
+    await service.register_feature(db, actor(7), group="g", name="whole",
+                                   derived_from_datasets=[service.DatasetRef("s3://raw", "lookup")])
+    await service.register_model_version(db, actor(7), ModelVersionInput(model_name="m", version="scored"))
+    await service.register_run(db, actor(7), run_id="score", job_namespace="airflow", job_name="pipeline",
+                               io=RunIO(used_features=[FeatureRef("g", "whole")],
+                                        generated_model_versions=[ModelVersionRef("m", "scored")]))
+    await service.register_dataset_version(db, actor(11), namespace="s3://raw", name="lookup", version="filled",
+                                           created_at=at(11))
+    await service.register_run(db, actor(11), run_id="fill", job_namespace="airflow", job_name="pipeline",
+                               io=RunIO(generated_dataset_versions=[dv("filled", "lookup")]))
 
 
 @pytest.fixture(scope="module")
@@ -159,6 +173,10 @@ def test_provenance_and_lineage_with_nothing_to_show_answer_the_start_alone(smal
     assert before["data"]["provenance"]["nodes"] == [{"__typename": "Deployment"}]
     served = gql(PROVENANCE, {"of": {"deployment": {"environment": "PRODUCTION", "name": "api"}}, "asOf": iso(5)})
     assert served["data"]["provenance"]["rawSources"] == [{"name": "events"}]
+    scored = {"modelVersion": {"model": "m", "version": "scored"}}
+    raw_then = gql(PROVENANCE, {"of": scored, "asOf": iso(10)})["data"]["provenance"]
+    assert raw_then["rawSources"] == [{"name": "lookup"}] and raw_then["licenses"] == ["CC-BY-4.0"]
+    assert gql(PROVENANCE, {"of": scored})["data"]["provenance"]["rawSources"] == []  # a run has filled it since
     down = gql(LINEAGE, {"of": lone, "direction": "DOWNSTREAM"})["data"]["lineage"]
     assert down == {"complete": True, "cutReasons": [], "nodes": [{"depth": 0, "node": {"__typename": "ModelVersion"}}],
                     "edges": []}
@@ -219,6 +237,6 @@ def test_quarantine_of_something_with_nothing_downstream_flags_the_start_alone(g
     assert lone["data"]["quarantine"]["flaggedCount"] == 1
     flagged = gql(FLAGGED)["data"]
     assert {(n["version"], n["quarantined"]) for n in flagged["datasetVersions"]["nodes"]} == {
-        ("1", False), ("2", True), ("3", False)}
+        ("1", False), ("2", True), ("3", False), ("filled", False)}
     assert {(n["version"], n["quarantined"]) for n in flagged["modelVersions"]["nodes"]} == {
-        ("1", False), ("2", False), ("solo", True)}
+        ("1", False), ("2", False), ("scored", False), ("solo", True)}
