@@ -4,7 +4,8 @@
 // Returns one row: counts by kind over the whole answer, the owning teams to notify, whether a
 // guard rail cut it short (depth: something lies beyond $max_depth; budget: more than $budget
 // nodes), and one page of items — production deployments first, then by kind and depth — each
-// with one shortest explaining path. Paths are computed for the page only.
+// with one shortest explaining path whose every edge held at $as_of, as long as the item's depth.
+// Nothing downstream is still one row (empty counts and items). Paths are computed for the page only.
 // params: start_id, window_from, window_to, as_of, max_depth, budget, kinds, environment, offset, limit
 CALL () {
   MATCH (s:DatasetVersion {id: $start_id}) RETURN s
@@ -34,7 +35,6 @@ CALL (starts) {
   ORDER BY depth
   RETURN collect({n: n, depth: depth}) AS reached
 }
-WITH starts, reached
 WITH starts, [x IN reached WHERE x.depth <= $max_depth] AS within, any(x IN reached WHERE x.depth > $max_depth) AS depth_cut
 // The models of affected model versions are affected too (one hop beside the traversal), one
 // further than their nearest affected version, through which their path goes (`via`).
