@@ -223,13 +223,15 @@ class QuarantineInput:
             raise InvalidInput("A window applies to a dataset's versions only.", field="window")
         if self.dataset_version is not None:
             ref = self.dataset_version
-            return Start(Kinds.DATASET_VERSION.value, {"namespace": ref.namespace, "name": ref.name, "version": ref.version})
+            return Start(Kinds.DATASET_VERSION.value, {"namespace": ref.namespace, "name": ref.name, "version": ref.version},
+                         field="input")
         if self.model_version is not None:
             return Start(Kinds.MODEL_VERSION.value, {"model_name": self.model_version.model,
-                                                     "version": self.model_version.version})
+                                                     "version": self.model_version.version}, field="input")
         window = self.window
         return Start(Kinds.DATASET.value, {"namespace": self.dataset.namespace, "name": self.dataset.name},
-                     window_from=window.from_ if window else None, window_to=window.to if window else None)
+                     window_from=window.from_ if window else None, window_to=window.to if window else None,
+                     field="input")
 
 
 @strawberry.input(description="The incident to release, and why.")

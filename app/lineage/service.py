@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from app import limits
 from app.catalog import repository as catalog_repository
+from app.catalog import validation as v
 from app.catalog.kinds import Kind
 from app.catalog.validation import in_range
 from app.db import Database, Tx
@@ -17,14 +19,49 @@ DEPTH_LIMIT = "DEPTH_LIMIT"
 NODE_BUDGET = "NODE_BUDGET"
 
 
+def _dataset_name(field: str, value: str) -> str:
+    return v.text_key(field, value, max_length=v.MAX_NAME)
+
+
+def _run_id(field: str, value: str) -> str:
+    return v.text_key(field, value, max_length=128)
+
+
+def _environment(field: str, value: str) -> str:
+    return v.one_of(field, value, v.ENVIRONMENTS)
+
+
+# Each start kind: the member of the GraphQL start input that names it, and for each key field its
+# name inside that member (None: the member is the key itself, as `runId`) and its naming rule.
+_START_KEYS: dict[str, tuple[str, dict[str, tuple[str | None, Callable[[str, str], str]]]]] = {
+    "Dataset": ("dataset", {"namespace": ("namespace", v.namespace), "name": ("name", _dataset_name)}),
+    "DatasetVersion": ("datasetVersion", {"namespace": ("namespace", v.namespace), "name": ("name", _dataset_name),
+                                          "version": ("version", v.version)}),
+    "Feature": ("feature", {"group": ("group", v.identifier), "name": ("name", v.identifier)}),
+    "Run": ("runId", {"run_id": (None, _run_id)}),
+    "Model": ("model", {"name": (None, v.identifier)}),
+    "ModelVersion": ("modelVersion", {"model_name": ("model", v.identifier), "version": ("version", v.version)}),
+    "Deployment": ("deployment", {"environment": ("environment", _environment), "name": ("name", v.identifier)}),
+}
+
+
 @dataclass(frozen=True)
 class Start:
-    """Where a traversal starts: a node of `kind` by natural key (for a dataset, optionally a window)."""
+    """Where a traversal starts: a node of `kind` by natural key (for a dataset, optionally a window).
+    `field` is the argument that gave it (`of`, or `input` for a quarantine): a malformed key is
+    refused on construction, naming the key field (`of.datasetVersion.namespace`), and is never
+    looked up — it could only be "not found", which would hide the typo."""
 
     kind: Kind
     key: dict
     window_from: datetime | None = None
     window_to: datetime | None = None
+    field: str = "of"
+
+    def __post_init__(self) -> None:
+        member, rules = _START_KEYS[self.kind.label]
+        for key_field, (name, check) in rules.items():
+            check(f"{self.field}.{member}" + (f".{name}" if name else ""), self.key[key_field])
 
 
 @dataclass

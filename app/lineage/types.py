@@ -111,9 +111,13 @@ class ExplanationPath:
 @strawberry.type(description="One affected asset.")
 class ImpactItem:
     kind: str = strawberry.field(description="The affected asset's node label, e.g. `Deployment`.")
-    depth: int = strawberry.field(description="Hops from the nearest start.")
+    depth: int = strawberry.field(
+        description="Lineage hops from the nearest start, through edges that held at `asOf`; a model: its nearest "
+                    "affected version's depth + 1.")
     node: CatalogNode = strawberry.field(description="The affected asset.")
-    path: ExplanationPath = strawberry.field(description="One shortest path from a start to it: why it is affected.")
+    path: ExplanationPath = strawberry.field(
+        description="Why it is affected: one shortest path from a start to it whose every edge held at `asOf`, "
+                    "`depth` edges long (a model's ends with its nearest affected version's VERSION_OF).")
 
 
 @strawberry.type(description="Everything downstream of a start, grouped by kind, production deployments first.")

@@ -4,7 +4,8 @@
 // Returns one row: counts by kind over the whole answer, the owning teams to notify, whether a
 // guard rail cut it short (depth: something lies beyond $max_depth; budget: more than $budget
 // nodes), and one page of items — production deployments first, then by kind and depth — each
-// with one shortest explaining path. Paths are computed for the page only.
+// with one shortest explaining path whose every edge held at $as_of, as long as the item's depth.
+// Nothing downstream is still one row (empty counts and items). Paths are computed for the page only.
 // params: start_id, window_from, window_to, as_of, max_depth, budget, kinds, environment, offset, limit
 CALL () {
   MATCH (s:DatasetVersion {id: $start_id}) RETURN s
@@ -29,17 +30,22 @@ CALL (starts) {
                            AND (rel.until IS NULL OR rel.until > $as_of))
   WITH n, min(size(r)) AS depth
   WHERE NOT n IN starts
-  RETURN n, depth
+  // Nearest first, so a budget cut keeps the nearest. Collected in here: with nothing downstream
+  // (or no start) the answer is still its one row.
+  ORDER BY depth
+  RETURN collect({n: n, depth: depth}) AS reached
 }
-WITH starts, collect({n: n, depth: depth}) AS reached
 WITH starts, [x IN reached WHERE x.depth <= $max_depth] AS within, any(x IN reached WHERE x.depth > $max_depth) AS depth_cut
-// The models of affected model versions are affected too (one hop beside the traversal).
+// The models of affected model versions are affected too (one hop beside the traversal), one
+// further than their nearest affected version, through which their path goes (`via`).
 CALL (within) {
   UNWIND [x IN within WHERE x.n:ModelVersion] AS x
   WITH x.n AS version, x.depth AS depth
   MATCH (version)-[:VERSION_OF]->(m:Model)
-  WITH m, min(depth) + 1 AS depth
-  RETURN collect({n: m, depth: depth}) AS models
+  WITH m, version, depth
+  ORDER BY depth, version.id
+  WITH m, head(collect(version)) AS via, min(depth) + 1 AS depth
+  RETURN collect({n: m, depth: depth, via: via}) AS models
 }
 WITH starts, within + models AS found, depth_cut
 WITH starts, found[0..$budget] AS found, size(found) > $budget AS budget_cut, depth_cut
@@ -68,21 +74,22 @@ CALL (found) {
                  WHEN 'ModelVersion' THEN 2 WHEN 'Model' THEN 3 WHEN 'Run' THEN 4
                  WHEN 'Feature' THEN 5 ELSE 6 END AS rank
   ORDER BY rank, x.depth, x.n.id
-  RETURN collect({n: x.n, kind: kind, depth: x.depth}) AS listed
+  RETURN collect({n: x.n, kind: kind, depth: x.depth, via: x.via}) AS listed
 }
 WITH starts, budget_cut, depth_cut, counts, owners, size(listed) AS listed_count, listed[$offset..($offset + $limit)] AS page
 CALL (starts, page) {
   UNWIND page AS item
   CALL (starts, item) {
-    // Everything is explained by its shortest path to a start; a model, through its nearest
+    // Everything is explained by its shortest path from a start; a model, through its nearest
     // affected version and the VERSION_OF hop.
-    WITH starts, item, item.n AS n
-    OPTIONAL MATCH (n)<-[:VERSION_OF]-(version:ModelVersion)
-    WHERE item.kind = 'Model'
-    WITH starts, item, CASE item.kind WHEN 'Model' THEN version ELSE n END AS target
+    WITH starts, item, CASE item.kind WHEN 'Model' THEN item.via ELSE item.n END AS target
     // Both ends bound: Neo4j searches between them instead of expanding the item's whole fan-in.
+    // Every hop must hold at $as_of (the traversal's own predicate), so the path is one that
+    // existed then, and the shortest from the nearest start is exactly the item's depth long.
     UNWIND starts AS s
-    OPTIONAL MATCH p = ANY SHORTEST (s)<-[:USED|WAS_GENERATED_BY|WAS_DERIVED_FROM|SERVES]-{1,26}(target)
+    OPTIONAL MATCH p = ANY SHORTEST (s)(()<-[rel:USED|WAS_GENERATED_BY|WAS_DERIVED_FROM|SERVES]-()
+                         WHERE coalesce(rel.created_at, rel.since, $as_of) <= $as_of
+                           AND (rel.until IS NULL OR rel.until > $as_of)){1,26}(target)
     WITH item, p
     ORDER BY length(p)
     WITH item, head(collect(p)) AS path

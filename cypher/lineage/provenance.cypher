@@ -12,6 +12,7 @@ CALL () {
 OPTIONAL MATCH (s)-[r:USED|WAS_GENERATED_BY|WAS_DERIVED_FROM|SERVES*1..50]->(n)
 WHERE all(rel IN r WHERE coalesce(rel.created_at, rel.since, $as_of) <= $as_of
                          AND (rel.until IS NULL OR rel.until > $as_of))
+  AND n <> s  // lineage recorded in a loop (A fine-tuned from B from A) must not list the start twice
 WITH s, n, min(size(r)) AS depth
 ORDER BY depth
 WITH s, collect(n) AS upstream
@@ -29,7 +30,8 @@ CALL (members) {
     AND coalesce(rel.created_at, rel.since, $as_of) <= $as_of AND (rel.until IS NULL OR rel.until > $as_of)
   RETURN collect({source: a.id, type: type(rel), target: b.id}) AS edges
 }
-// A dataset is produced when a recorded run wrote one of its versions; the others are raw sources.
+// A dataset is produced when a recorded run had written one of its versions by $as_of; the others are raw sources.
 RETURN [m IN members | {kind: labels(m)[0], node: properties(m),
-        produced: CASE WHEN m:Dataset THEN EXISTS { (m)<-[:VERSION_OF]-(:DatasetVersion)-[:WAS_GENERATED_BY]->(:Run) } END}] AS nodes,
+        produced: CASE WHEN m:Dataset THEN EXISTS { (m)<-[:VERSION_OF]-(:DatasetVersion)-[g:WAS_GENERATED_BY]->(:Run)
+                                                    WHERE coalesce(g.created_at, $as_of) <= $as_of } END}] AS nodes,
        edges, budget_cut

@@ -16,6 +16,7 @@ CALL () {
 OPTIONAL MATCH (s)-[r:USED|WAS_GENERATED_BY|WAS_DERIVED_FROM|SERVES|VERSION_OF*1..26]->(n)
 WHERE all(rel IN r WHERE coalesce(rel.created_at, rel.since, $as_of) <= $as_of
                          AND (rel.until IS NULL OR rel.until > $as_of))
+  AND n <> s  // lineage recorded in a loop (A fine-tuned from B from A) must not list the start twice
 WITH s, n, min(size(r)) AS depth
 ORDER BY depth
 WITH s, collect({n: n, depth: depth}) AS reached
