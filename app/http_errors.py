@@ -10,14 +10,48 @@ whether or not the caller was authenticated from the cache (README "Errors").
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from starlette.responses import JSONResponse
 
 from app import limits
-from app.errors import DomainError
+from app.errors import BadRequest, DomainError
 
 OUTAGE_STATUS = {"UNAVAILABLE": 503, "TIMEOUT": 504}
+
+
+def read_json(data: str | bytes, what: str = "The body") -> object:
+    """A request body as JSON: UTF-8, nested at most MAX_JSON_DEPTH deep. Anything else is
+    BadRequest here, not a crash further in (json's own recursion limit)."""
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise BadRequest(f"{what} is not JSON in UTF-8.") from None
+    if json_nesting(value) > limits.MAX_JSON_DEPTH:
+        raise BadRequest(f"{what} is nested more than {limits.MAX_JSON_DEPTH} levels deep.")
+    return value
+
+
+def read_json_object(data: str | bytes, what: str = "The body") -> dict:
+    """`read_json`, and a JSON object at that (not a scalar where a map goes)."""
+    value = read_json(data, what)
+    if not isinstance(value, dict):
+        raise BadRequest(f"{what} must be a JSON object, not {type(value).__name__}.")
+    return value
+
+
+def json_nesting(value: object) -> int:
+    """How deeply a decoded JSON value nests (a scalar is 0), without recursing."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth + 1)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def error_body(message: str, extensions: dict) -> dict:

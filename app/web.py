@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -27,11 +26,11 @@ from app.auth.service import recheck_writer
 from app.config import Settings
 from app.context import Context, principal_of
 from app.db import Database, Tx
-from app.errors import DomainError, QueryTimeout, Unavailable
+from app.errors import BadRequest, DomainError, QueryTimeout, Unavailable
 from app.audit.checkpoint import load_public_key
 from app.governance.policy import load_policies
 from app.graphql_errors import present_errors
-from app.http_errors import error_response, outage_headers, refusal
+from app.http_errors import error_response, outage_headers, read_json_object, refusal
 from app.logs import configure_logging
 from app.migrations import latest_version, migrate
 from app.openlineage import routes as lineage_routes
@@ -68,14 +67,9 @@ class RegistryGraphQL(GraphQL):
         """A request body (or GET variables): a JSON object, UTF-8, nested at most MAX_JSON_DEPTH deep.
         Anything else is a 400 here, not a crash further in (json's own recursion, a scalar body)."""
         try:
-            value = json.loads(data)
-        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-            raise HTTPException(400, "The body is not JSON in UTF-8.") from None
-        if not isinstance(value, dict):
-            raise HTTPException(400, "The body must be a JSON object such as {\"query\": \"{ me { name } }\"}.")
-        if json_nesting(value) > limits.MAX_JSON_DEPTH:
-            raise HTTPException(400, f"The body is nested more than {limits.MAX_JSON_DEPTH} levels deep.")
-        return value
+            return read_json_object(data)
+        except BadRequest as exc:
+            raise HTTPException(400, exc.message) from None
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:
@@ -94,19 +88,6 @@ class RegistryGraphQL(GraphQL):
             policies=state.policies,
             audit_public_key=state.audit_public_key,
         )
-
-
-def json_nesting(value: object) -> int:
-    """How deeply a decoded JSON value nests (a scalar is 0), without recursing."""
-    deepest, stack = 0, [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
-            continue
-        deepest = max(deepest, depth + 1)
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
 
 
 class BodySizeLimit:

@@ -128,9 +128,15 @@ def in_range(field: str, value: int, low: int, high: int) -> int:
 
 
 def finite(field: str, value: float) -> float:
-    if value is None or not math.isfinite(value):
-        raise InvalidInput(f"{field} must be a finite number (not NaN or infinite).", field=field)
-    return float(value)
+    """A finite float; an integer too large for one (4,000 digits) is refused like infinity."""
+    try:
+        number = float(value)
+    except (TypeError, OverflowError):
+        number = math.inf
+    if value is None or not math.isfinite(number):
+        raise InvalidInput(f"{field} must be a finite number (not NaN, infinite or beyond a float's range).",
+                           field=field)
+    return number
 
 
 def non_negative(field: str, value: int | None) -> int | None:

@@ -126,7 +126,13 @@ class LineageIngest:
             _settle(batch, exc)
             return
         except Exception as exc:  # unexpected: logged here with the cause, masked at the edge
-            log.exception("writing a batch of %d lineage events failed", len(batch))
+            if len(batch) > 1:
+                # One sender's event must not fail the others': each alone finds the one at fault.
+                log.warning("a batch of %d lineage events failed; writing them one by one", len(batch))
+                for pending in batch:
+                    await self._commit([pending])
+                return
+            log.exception("writing a lineage event failed")
             _settle(batch, exc)
             return
         self.transactions += 1

@@ -9,7 +9,6 @@ DomainErrors, rendered by the app's one error handler: 400 not JSON, 415 not a J
 from __future__ import annotations
 
 import gzip
-import json
 import zlib
 from datetime import UTC, datetime
 
@@ -18,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.context import principal_of
+from app.http_errors import read_json
 from app.audit.service import record_denied
 from app.auth.permissions import Permission
 from app.errors import BadRequest, Forbidden, PayloadTooLarge, UnsupportedMediaType
@@ -38,10 +38,8 @@ async def post_lineage(request: Request) -> Response:
         raise UnsupportedMediaType(f"Send the event as application/json, not {content_type[:80]}.")
     body = _decoded(await request.body(), request.headers.get("content-encoding", "identity").lower(),
                     request.app.state.settings.max_body_bytes)
-    try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadRequest(f"The body is not valid JSON: {exc}.") from None
+    # Not an object is the event schema's to say (422, as any other invalid event).
+    document = read_json(body, "The event")
     settings = request.app.state.settings
     changes = read_event(document, now=datetime.now(UTC), skew=settings.max_clock_skew)
     await request.app.state.lineage_ingest.submit(changes, principal)

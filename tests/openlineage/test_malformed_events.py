@@ -152,3 +152,21 @@ def test_transport_level_mistakes_get_their_own_4xx(registry_with_history, clien
     assert too_big.status_code == 413
     assert client.get("/api/v1/lineage").status_code == 405
     assert graph_fingerprint(registry_with_history) == before
+
+
+@pytest.mark.parametrize("event_time", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+14:00",
+                                        "0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z"])
+def test_an_impossible_event_time_is_a_422_naming_it(client, graph, event_time):
+    before = graph_fingerprint(graph)
+    response = client.post("/api/v1/lineage", json={**RUN_START, "eventTime": event_time})
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["extensions"]["field"] == "eventTime"
+    assert graph_fingerprint(graph) == before
+
+
+@pytest.mark.parametrize("body", [b"[" * 1000, b"[" * 1000 + b"]" * 1000,
+                                  b'{"eventType": ' + b"[" * 200 + b"]" * 200 + b"}"])
+def test_a_body_that_is_not_json_or_nested_too_deep_is_a_400(client, body):
+    response = client.post("/api/v1/lineage", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
