@@ -22,6 +22,7 @@ from app.catalog.service import Actor, DatasetVersionRef, FeatureRef, ModelVersi
 from app.db import Database
 from tests.lineage import registry_model as model
 from tests.lineage.registry_model import NOW, Registry
+from tests.lineage.support import UNGATED
 
 T0 = datetime(2025, 1, 6, tzinfo=UTC)
 NAMESPACE = "s3://raw"
@@ -246,8 +247,8 @@ async def write(db: Database, plan: Plan) -> dict[str, str]:
                                                        parents=[_mv(x) for x in step.inputs])
         elif step.op == "serve":
             env, name = step.node.removeprefix("Deployment:").split("/")
-            keep(step.node, await service.register_deployment(db, actor, environment=env, name=name,
-                                                              serving=_mv(step.inputs[0])))
+            keep(step.node, await service.register_deployment(
+                db, actor, policies=UNGATED, environment=env, name=name, serving=_mv(step.inputs[0])))
     return ids
 
 

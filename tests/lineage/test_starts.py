@@ -10,6 +10,7 @@ import pytest
 
 from app.catalog import service
 from app.catalog.service import Actor, DatasetVersionRef, FeatureRef, ModelVersionInput, ModelVersionRef, RunIO
+from tests.lineage.support import UNGATED
 
 T0 = datetime(2025, 3, 3, tzinfo=UTC)
 
@@ -51,10 +52,10 @@ async def registry(db) -> None:
                                io=RunIO(used_dataset_versions=[dv("1")], generated_model_versions=[ModelVersionRef("m", "1")]))
     await service.register_model_version(db, actor(4), ModelVersionInput(
         model_name="m", version="2", derived_from=[ModelVersionRef("m", "1")]))
-    await service.register_deployment(db, actor(5), environment="production", name="api",
-                                      serving=ModelVersionRef("m", "1"))
-    await service.register_deployment(db, actor(6), environment="production", name="api",
-                                      serving=ModelVersionRef("m", "2"))
+    await service.register_deployment(db, actor(5), policies=UNGATED, environment="production",
+                                      name="api", serving=ModelVersionRef("m", "1"))
+    await service.register_deployment(db, actor(6), policies=UNGATED, environment="production",
+                                      name="api", serving=ModelVersionRef("m", "2"))
     await service.register_run(db, actor(7), run_id="idle", job_namespace="airflow", job_name="pipeline")
     await service.register_feature(db, actor(7), group="g", name="unused")
     await service.register_model_version(db, actor(7), ModelVersionInput(model_name="m", version="solo"))
