@@ -21,6 +21,10 @@ from app.errors import BadRequest, DomainError
 OUTAGE_STATUS = {"UNAVAILABLE": 503, "TIMEOUT": 504}
 
 
+_JSON_TYPES = {type(None): "null", bool: "a boolean", int: "a number", float: "a number", str: "a string",
+               list: "an array"}
+
+
 def read_json(data: str | bytes, what: str = "The body") -> object:
     """A request body as JSON: UTF-8, nested at most MAX_JSON_DEPTH deep. Anything else is
     BadRequest here, not a crash further in (json's own recursion limit)."""
@@ -37,7 +41,8 @@ def read_json_object(data: str | bytes, what: str = "The body") -> dict:
     """`read_json`, and a JSON object at that (not a scalar where a map goes)."""
     value = read_json(data, what)
     if not isinstance(value, dict):
-        raise BadRequest(f"{what} must be a JSON object, not {type(value).__name__}.")
+        raise BadRequest(f"{what} must be a JSON object such as {{\"query\": \"{{ me {{ name }} }}\"}}, not "
+                         f"{_JSON_TYPES.get(type(value), 'that')}.")
     return value
 
 

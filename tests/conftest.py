@@ -165,6 +165,24 @@ def gql(client):
     return post
 
 
+def wait_until_ready(base_url: str, *, timeout: float, process=None) -> None:
+    """Poll `base_url`/readyz until it answers 200; fail early when `process` (a Popen) has exited."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process is None or process.poll() is None, process.stderr.read() if process.stderr else "exited"
+        try:
+            with urllib.request.urlopen(base_url + "/readyz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, f"{base_url} did not become ready within {timeout:g} s"
+        time.sleep(0.5)
+
+
 @contextlib.contextmanager
 def serving(settings: Settings) -> Iterator[str]:
     """The service served by uvicorn in a thread on a free loopback port; yields its base URL."""

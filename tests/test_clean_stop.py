@@ -8,22 +8,14 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from app.localneo4j import free_port
+from tests.conftest import wait_until_ready
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _ready(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 def _alive(pid: int) -> bool:
@@ -47,11 +39,7 @@ def test_a_stop_signal_ends_the_service_and_the_neo4j_it_started(tmp_path, stop_
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     neo4j_pid = None
     try:
-        deadline = time.monotonic() + 180
-        while not _ready(f"http://127.0.0.1:{port}/readyz"):
-            assert service.poll() is None, service.stderr.read()
-            assert time.monotonic() < deadline, "the service did not become ready"
-            time.sleep(0.5)
+        wait_until_ready(f"http://127.0.0.1:{port}", timeout=180, process=service)
         neo4j_pid = int((home / "run" / "neo4j.pid").read_text().split()[0])
         assert _alive(neo4j_pid)
 

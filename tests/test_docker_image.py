@@ -11,12 +11,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 import urllib.request
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, wait_until_ready
 
 BASE_IMAGES = ("python:3.11-slim", "neo4j:5.26-community")
 
@@ -49,16 +48,7 @@ def test_the_image_builds_and_compose_serves_the_api():
     up = _docker("compose", "up", "--build", "--detach", "--wait", timeout=1200, env=env)
     try:
         assert up.returncode == 0, up.stderr[-2000:]
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen("http://127.0.0.1:8000/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the composed service did not become ready"
-            time.sleep(1)
+        wait_until_ready("http://127.0.0.1:8000", timeout=120)
         request = urllib.request.Request("http://127.0.0.1:8000/graphql", data=b'{"query": "{ me { roles } }"}',
                                          headers={"Content-Type": "application/json",
                                                   "Authorization": f"Bearer {token}"})

@@ -7,12 +7,10 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
-from pathlib import Path
 
 from app.localneo4j import free_port
-from tests.conftest import ADMIN_TOKEN, REPO
+from tests.conftest import ADMIN_TOKEN, REPO, wait_until_ready
 
 
 def dockerfile_copies() -> list[str]:
@@ -53,17 +51,7 @@ def test_the_wheel_of_the_image_files_installs_and_serves(tmp_path, settings, cl
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            assert service.poll() is None, service.stderr.read()
-            try:
-                with urllib.request.urlopen(base + "/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the installed service did not become ready"
-            time.sleep(0.5)
+        wait_until_ready(base, timeout=120, process=service)
         request = urllib.request.Request(base + "/graphql", data=b'{"query": "{ me { name roles } }"}', headers={
             "Content-Type": "application/json", "Authorization": f"Bearer {ADMIN_TOKEN}"})
         with urllib.request.urlopen(request, timeout=10) as response:
