@@ -65,11 +65,16 @@ def error_body(message: str, extensions: dict) -> dict:
 
 
 def outage_headers(codes: Iterable[str]) -> tuple[int, dict[str, str]] | None:
-    """(status, headers) when any of these error codes is an outage; None otherwise."""
+    """(status, headers) when any of these error codes is an outage — or a token that stopped
+    working between authentication and the write that re-checked it (401, as the middleware
+    answers an unknown token); None otherwise."""
+    codes = list(codes)
     statuses = [OUTAGE_STATUS[code] for code in codes if code in OUTAGE_STATUS]
-    if not statuses:
-        return None
-    return max(statuses), {"Retry-After": str(limits.RETRY_AFTER_SECONDS)}
+    if statuses:
+        return max(statuses), {"Retry-After": str(limits.RETRY_AFTER_SECONDS)}
+    if "UNAUTHENTICATED" in codes:
+        return 401, {"WWW-Authenticate": "Bearer"}
+    return None
 
 
 def error_response(exc: DomainError, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -43,6 +44,8 @@ log = logging.getLogger("app.web")
 
 # How often a service that started without its database tries to prepare it again.
 _PREPARE_RETRY_SECONDS = 2.0
+# How long one try at preparing the graph (migrations, query checks, warm-up) may take.
+_PREPARE_TIMEOUT_SECONDS = 120.0
 
 
 class RegistryGraphQL(GraphQL):
@@ -314,14 +317,19 @@ class GraphPreparer:
 
     def wake(self) -> None:
         if self.failure is None and (self._task is None or self._task.done()):
-            self._task = asyncio.create_task(self._run())
+            # A fresh context: woken from inside a request, the task must not act as its caller
+            # (writes re-check the request's token, which may since have been revoked).
+            self._task = asyncio.create_task(self._run(), context=contextvars.Context())
         self._wakeup.set()
 
     async def _run(self) -> None:
         while True:
             try:
-                await prepare_graph(self.db)
-                await self.warm_up()
+                # Bounded: a database that accepts connections but never answers must not park the
+                # preparer (and /readyz) for good; the next try starts afresh.
+                async with asyncio.timeout(_PREPARE_TIMEOUT_SECONDS):
+                    await prepare_graph(self.db)
+                    await self.warm_up()
                 log.info("graph prepared")
                 return
             except Unavailable:

@@ -93,9 +93,11 @@ def verify(document: Any, trusted: Ed25519PublicKey) -> tuple[int, str]:
     if document.get("publicKey") != _raw_public(trusted):
         raise CheckpointError("the checkpoint was signed with another key than the one this registry trusts")
     try:
-        signature = base64.b64decode(document.get("signature") or "", validate=True)
-        trusted.verify(signature, _signed_bytes(document))
-    except (InvalidSignature, ValueError):
+        signature = document.get("signature")
+        if not isinstance(signature, str):
+            raise ValueError("no signature text")
+        trusted.verify(base64.b64decode(signature, validate=True), _signed_bytes(document))
+    except (InvalidSignature, ValueError, TypeError):
         raise CheckpointError("the checkpoint's signature does not hold: it was altered or not signed by the "
                               "trusted key") from None
     return seq, hash_

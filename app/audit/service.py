@@ -105,6 +105,10 @@ async def verify(db: Database, *, from_seq: int = 1, checkpoint: Any = None,
         raise InvalidInput("fromSeq must be at least 1.", field="fromSeq")
     if checkpoint is not None:
         checkpoint = _signed_claim(checkpoint, trusted_key)
+        if from_seq > checkpoint[0] + 1:
+            # The events between the checkpoint and fromSeq would be trusted unchecked.
+            raise InvalidInput(f"With a checkpoint of seq {checkpoint[0]}, verification must start at or before "
+                               f"seq {checkpoint[0] + 1}.", field="fromSeq")
     head = await db.read(repository.head)
     verdict = await _verify_chain(db, head, from_seq)
     if head is not None:

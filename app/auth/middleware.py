@@ -8,7 +8,10 @@ need no token (the page itself holds no data; its queries do).
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 from app.auth.service import ANONYMOUS, REQUEST_PRINCIPAL, authenticate, hash_token
+from app.auth.permissions import Principal
 from app.config import Settings
 from app.errors import DomainError
 from app.http_errors import error_response, refusal
@@ -31,8 +34,8 @@ class Authenticate:
         if not authorization:
             if self.anonymous_reads:
                 principal = ANONYMOUS
-            elif scope["method"] == "GET" and b"text/html" in headers.get(b"accept", b""):
-                principal = ANONYMOUS  # the GraphiQL page; its requests carry their own header
+            elif _is_graphiql_page(scope, headers):
+                principal = GRAPHIQL_PAGE  # the page holds no data; the queries it sends carry their own header
             else:
                 return await _refuse(send, "This API needs a token: send `Authorization: Bearer <token>`.")
         else:
@@ -52,6 +55,19 @@ class Authenticate:
             return await self.app(scope, receive, send)
         finally:
             REQUEST_PRINCIPAL.reset(acting)
+
+
+# Whoever loads the GraphiQL page without a token: no role at all, so that even if a query ran
+# under it, every field would be refused.
+GRAPHIQL_PAGE = Principal(name="graphiql-page", roles=frozenset())
+
+
+def _is_graphiql_page(scope, headers: dict) -> bool:
+    """A browser asking for the page itself: GET, HTML accepted, and no `query` parameter. With a
+    query, Strawberry runs it instead of rendering the page, so that is an API call like any other."""
+    if scope["method"] != "GET" or b"text/html" not in headers.get(b"accept", b""):
+        return False
+    return "query" not in parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
 
 
 async def _refuse(send, message: str) -> None:

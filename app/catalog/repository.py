@@ -21,6 +21,13 @@ async def link(tx: Tx, query: str, /, **params: Any) -> tuple[int, int]:
     return (record["linked"], record["added"]) if record is not None else (0, 0)
 
 
+async def lock_deployment_switch(tx: Tx, *, environment: str, name: str, model_name: str | None = None,
+                                 version: str | None = None) -> None:
+    """Write-lock the deployment and the version a switch would serve, before the switch reads them."""
+    await tx.consume("catalog.lock_deployment_switch", environment=environment, name=name,
+                     model_name=model_name, version=version)
+
+
 async def nodes_by_ids(tx: Tx, kind: Kind, ids: list[str]) -> dict[str, dict]:
     """The nodes of one kind with these ids."""
     return {r["id"]: r["node"] for r in await tx.records(kind.by_id_query, ids=ids)}

@@ -269,6 +269,8 @@ async def register_deployment(
     label = f"{params['environment']}/{params['name']}"
 
     async def work(tx: Tx) -> Registered | deployment_gate.Refusal:
+        await repository.lock_deployment_switch(tx, environment=params["environment"], name=params["name"],
+                                                **(serving_ref or {}))
         state = dict(await tx.single("catalog.deployment_state", environment=params["environment"], name=params["name"]))
         current = state["serving"]
         switching = serving_ref is not None and (current is None or _ref_of(current) != serving_ref)

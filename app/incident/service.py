@@ -21,6 +21,7 @@ from app.db import Database, Tx
 from app.errors import Conflict, InvalidInput, NotFound
 from app.governance import deployment as deployment_gate
 from app.governance.deployment import Refusal
+from app.governance.gate import Requirement
 from app.governance.policy import Policies
 from app.incident import repository
 from app.lineage.service import Start, _start_id
@@ -155,6 +156,7 @@ async def rollback_deployment(db: Database, actor: Actor, *, policies: Policies,
     override = deployment_gate.break_glass_reason(actor.access, break_glass_reason)
 
     async def work(tx: Tx) -> RolledBack | Refusal:
+        await catalog_repository.lock_deployment_switch(tx, environment=environment, name=name)
         plan = await repository.rollback_plan(tx, environment=environment, name=name,
                                               max_candidates=MAX_ROLLBACK_CANDIDATES)
         label = f"{environment}/{name}"
@@ -175,6 +177,9 @@ async def rollback_deployment(db: Database, actor: Actor, *, policies: Policies,
         judged = []
         for candidate in plan["candidates"]:
             node = candidate["version"]
+            # Locked before it is judged: a quarantine of it meanwhile waits, or is seen.
+            await catalog_repository.lock_deployment_switch(tx, environment=environment, name=name,
+                                                            **_version_ref(node))
             verdict = await deployment_gate.verdict(tx, policies, environment, _version_ref(node),
                                                     never_quarantined=True)
             judged.append((candidate, verdict))
@@ -192,7 +197,13 @@ async def rollback_deployment(db: Database, actor: Actor, *, policies: Policies,
                                               target_id=plan["deployment"]["id"],
                                               serving=key_text("ModelVersion", current))
                 return refusal
-            target, verdict = judged[0][0]["version"], judged[0][1]  # break glass: the most recently served one, despite what it lacks
+            # Break glass: the most recently served one despite what it lacks, but never a quarantined one.
+            unquarantined = [(c, vd) for c, vd in judged if not any(u.kind in _QUARANTINE_KINDS for u in vd.unmet)]
+            if not unquarantined:
+                raise Conflict(f"Deployment {label}: every version it served before is quarantined or serves "
+                               "quarantined data; break glass does not bring those back. Deploy a good version "
+                               "with registerDeployment.", field="serving")
+            target, verdict = unquarantined[0][0]["version"], unquarantined[0][1]
         overrode = verdict.unmet if override is not None else []
         switched = await catalog_repository.upsert(
             tx, "catalog.set_deployment_serving", environment=environment, name=name,
@@ -214,6 +225,10 @@ async def rollback_deployment(db: Database, actor: Actor, *, policies: Policies,
                           incidents=await _summaries(tx, plan["incident_ids"]))
 
     return await db.write(work)
+
+
+# What even break glass never rolls back to: a version that is quarantined, or built on quarantined data.
+_QUARANTINE_KINDS = frozenset({Requirement.QUARANTINED, Requirement.UPSTREAM_QUARANTINED})
 
 
 def _version_ref(node: dict) -> dict:

@@ -36,7 +36,7 @@ from app.auth import scope as team_scope
 from app.auth.permissions import Permission, Principal
 from app.auth.service import AUTHENTICATION_CACHE, current_access
 from app.db import Database, Tx
-from app.errors import Conflict, DomainError, Forbidden, InvalidInput, Unauthenticated, Unavailable
+from app.errors import Conflict, DomainError, Forbidden, InvalidInput, QueryTimeout, Unauthenticated, Unavailable
 from app.openlineage import repository, scope
 from app.openlineage.events import GraphChanges
 
@@ -56,6 +56,9 @@ class _Pending:
     principal: Principal
     done: asyncio.Future = field(repr=False)
 
+
+# Beyond the transaction timeout, how long the writer waits for a batch before giving up on it.
+WRITER_MARGIN_SECONDS = 5.0
 
 class LineageIngest:
     """The process's event writer; `start()` in the app's lifespan, `stop()` on shutdown."""
@@ -113,7 +116,15 @@ class LineageIngest:
 
     async def _commit(self, batch: list[_Pending]) -> None:
         try:
-            refusals = await self.db.write(self._attempt, batch)
+            # Bounded like a request: a partitioned Neo4j never answers, and one stuck batch would
+            # hold the single writer (and so every sender) for as long as TCP takes to give up.
+            async with asyncio.timeout(self.db.tx_timeout + WRITER_MARGIN_SECONDS):
+                refusals = await self.db.write(self._attempt, batch)
+        except TimeoutError:
+            self.db.on_unavailable()
+            _settle(batch, QueryTimeout("The lineage writer got no answer from the graph database in time; send the "
+                                        "events again (replays are idempotent)."))
+            return
         except (Conflict, InvalidInput) as refusal:
             if len(batch) == 1:
                 _settle(batch, refusal)

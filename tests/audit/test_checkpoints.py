@@ -146,3 +146,15 @@ def test_a_broken_chain_is_not_signed(graph, gql, keys, live_service, tmp_path):
                                        "--registry-url", live_service])
     assert result.exit_code == 1 and "BROKEN at seq 2" in result.output
     assert not out.exists()
+
+
+def test_a_checkpoint_of_the_wrong_shape_or_a_start_past_it_is_bad_user_input(graph, gql, keyed, keys):
+    _register_history(gql)
+    document = _checkpoint_now(keyed, keys)
+    for bad in ({**document, "signature": 123}, {**document, "signature": ["x"]}, {**document, "seq": True}):
+        body = keyed.post("/graphql", json={"query": VERIFY, "variables": {"checkpoint": bad}}).json()
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
+    # Starting past the checkpoint would trust the events between unchecked.
+    past = keyed.post("/graphql", json={"query": """query($c: JSON, $from: Int!) { verifyAudit(checkpoint: $c,
+        fromSeq: $from) { ok } }""", "variables": {"c": document, "from": document["seq"] + 2}}).json()
+    assert past["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "fromSeq"}

@@ -34,3 +34,14 @@ def test_graphiql_is_served_to_browsers_in_development(client):
     response = client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
+
+
+def test_the_graphiql_page_opens_without_a_token_but_a_query_sent_with_it_does_not(client):
+    # Browsers ask with Accept: text/html; with a `query` parameter Strawberry runs it instead of
+    # rendering the page, so without a token that is an unauthenticated API call: 401.
+    no_token = {"Accept": "text/html", "Authorization": ""}
+    assert client.get("/graphql", headers=no_token).status_code == 200
+    for query in ("{ me { name roles } }", ""):
+        response = client.get("/graphql", params={"query": query}, headers=no_token)
+        assert response.status_code == 401, response.text
+        assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
