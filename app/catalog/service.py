@@ -135,7 +135,8 @@ async def register_dataset_version(
     row_count: int | None = None, created_at: datetime | None = None, description: str | None = None,
 ) -> Registered:
     """Register an immutable snapshot of a dataset; its digest can never change afterwards."""
-    params = _dataset_version_params(namespace, name, version, digest, row_count, created_at, description)
+    params = _dataset_version_params(namespace, name, version, digest, row_count,
+                                     _reported_time(actor, "createdAt", created_at), description)
 
     async def work(tx: Tx) -> Registered:
         registered = await _upsert_dataset_version(tx, params, actor)
@@ -197,8 +198,8 @@ async def register_run(
     parameters: dict[str, str] | None = None, io: RunIO | None = None,
 ) -> Registered:
     """Register one execution of a job, with what it used and what it produced."""
-    params = _run_params(run_id, job_namespace, job_name, state, started_at, ended_at,
-                         code_repository, code_commit, parameters)
+    params = _run_params(run_id, job_namespace, job_name, state, _reported_time(actor, "startedAt", started_at),
+                         _reported_time(actor, "endedAt", ended_at), code_repository, code_commit, parameters)
     io_refs = _run_io_refs(io or RunIO())
 
     async def work(tx: Tx) -> Registered:
@@ -407,8 +408,10 @@ async def register_training_event(db: Database, actor: Actor, event: TrainingEve
     job_params = {"namespace": v.namespace("jobNamespace", event.job_namespace),
                   "name": v.text_key("jobName", event.job_name), "owner": _owner(event.job_owner),
                   "props": _with_owner({}, event.job_owner)}
-    run_params = _run_params(event.run_id, event.job_namespace, event.job_name, event.state, event.started_at,
-                             event.ended_at, event.code_repository, event.code_commit, event.parameters)
+    run_params = _run_params(event.run_id, event.job_namespace, event.job_name, event.state,
+                             _reported_time(actor, "startedAt", event.started_at),
+                             _reported_time(actor, "endedAt", event.ended_at), event.code_repository,
+                             event.code_commit, event.parameters)
     prepared = _prepare_model_version(event.model_version)
     io_refs = _run_io_refs(event.inputs)
     produced = {"model_name": prepared["params"]["model_name"], "version": prepared["params"]["version"]}
@@ -578,6 +581,11 @@ def _with_links(registered: Registered, added: int) -> Registered:
     if added == 0 or registered.changed:
         return registered
     return Registered(node=registered.node, created=registered.created, changed=True, previous=registered.previous)
+
+def _reported_time(actor: Actor, field_name: str, value: datetime | None) -> datetime | None:
+    """A time the caller reports for a record (a snapshot's, a run's), checked like a link's `at`;
+    none stays none (the record keeps its own default)."""
+    return None if value is None else actor.happened(field_name, value)
 
 def _reported(actor: Actor, at: datetime) -> str | None:
     """The time a caller gave for a link, for the audit trail: only when it is not the call's own."""

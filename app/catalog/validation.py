@@ -163,14 +163,23 @@ def parameters(field: str, values: Mapping[str, str] | None) -> dict[str, str]:
     return values
 
 
+# No pipeline ran, no snapshot was taken and no model was served before this: an earlier time is a
+# zero date or a default value, refused at every door (GraphQL, OpenLineage, the CLI).
+EARLIEST_REPORTED_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def happened_at(field: str, value: datetime | None, now: datetime, *, skew: timedelta) -> datetime:
     """When something happened, as a client says: `now` when not given; a time without a zone is
     read as UTC; at most `skew` ahead of `now` (clocks drift), and then recorded as `now`, since a
-    fact dated in the future would outrank every true one that follows. Further ahead is refused."""
+    fact dated in the future would outrank every true one that follows. Further ahead is refused,
+    and so is anything before 1970."""
     if value is None:
         return now
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
+    if value < EARLIEST_REPORTED_TIME:
+        raise InvalidInput(f"{field} {value.isoformat()} is before {EARLIEST_REPORTED_TIME:%Y}: not a time anything "
+                           "in a registry happened (a zero or default date?).", field=field)
     if value > now + skew:
         raise InvalidInput(f"{field} {value.isoformat()} is in the future (more than {_seconds(skew)} ahead of "
                            f"the registry's clock, {now.isoformat()}): record things when they have happened.",

@@ -275,10 +275,6 @@ def _summary(event: dict, at: datetime) -> dict[str, Any]:
             "inputs": len(event.get("inputs") or []), "outputs": len(event.get("outputs") or [])}
 
 
-# Earlier eventTimes are mistakes (a zero date, a default value), not runs: refused, not stored.
-EARLIEST_EVENT_TIME = datetime(1970, 1, 1, tzinfo=UTC)
-
-
 def _event_time(text: str, now: datetime, skew: timedelta) -> datetime:
     try:
         value = datetime.fromisoformat(text)
@@ -292,9 +288,6 @@ def _event_time(text: str, now: datetime, skew: timedelta) -> datetime:
     except OverflowError:
         raise EventRejected(f"eventTime {text[:40]!r} lies outside the years 1 to 9999 in UTC.",
                             field="eventTime") from None
-    if value < EARLIEST_EVENT_TIME:
-        raise EventRejected(f"eventTime {text[:40]!r} is before {EARLIEST_EVENT_TIME:%Y}: no pipeline ran then.",
-                            field="eventTime")
     return v.happened_at("eventTime", value, now, skew=skew)
 
 

@@ -148,3 +148,22 @@ def test_the_order_late_reports_arrive_in_does_not_change_the_links(registry, gq
     # Node ids and registration times differ between the two registries; the links' dates may not.
     assert _link_dates(registry) == shuffled == {"USED": "2026-03-02T00:00:00+00:00",
                                                  "WAS_GENERATED_BY": "2026-03-02T00:00:00+00:00"}
+
+
+@pytest.mark.parametrize("mutation, field, values, where", [
+    ("registerDatasetVersion", "RegisterDatasetVersionInput",
+     {"namespace": "s3://raw", "name": "tx", "version": "2"}, "createdAt"),
+    ("registerRun", "RegisterRunInput", {"runId": "r9", "jobNamespace": "airflow", "jobName": "train"}, "startedAt"),
+    ("registerRun", "RegisterRunInput", {"runId": "r9", "jobNamespace": "airflow", "jobName": "train"}, "endedAt"),
+    ("recordRunLineage", "RecordRunLineageInput", TRAINING_IO, "at"),
+])
+@pytest.mark.parametrize("when", ["2099-01-01T00:00:00Z", "1969-12-31T00:00:00Z", "0001-01-01T00:00:00Z"])
+def test_a_reported_time_in_the_future_or_before_1970_is_refused_at_every_door(registry, gql, mutation, field,
+                                                                               values, where, when):
+    # A snapshot dated 2099 would be missing from every impact answer until then.
+    before = graph_fingerprint(registry)
+    body = gql(f"""mutation($i: {field}!) {{ {mutation}(input: $i) {{ __typename
+        ... on InvalidInputError {{ field }} ... on UserError {{ code message }} }} }}""", {"i": {**values, where: when}})
+    answer = body["data"][mutation]
+    assert answer["__typename"] == "InvalidInputError" and answer["field"] == where, answer
+    assert graph_fingerprint(registry) == before
