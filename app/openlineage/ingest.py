@@ -195,6 +195,7 @@ async def _admit(tx: Tx, batch: list[_Pending]) -> tuple[list[tuple[_Pending, Gr
                 raise Forbidden(f"{access.name} may not send lineage events: none of its roles grants "
                                 f"{Permission.INGEST_LINEAGE.value}.")
             admitted.append((pending, scope.admit(access, pending.changes, owners)))
+            scope.establish(owners, pending.changes)
         except Forbidden as refusal:
             refusals[index] = refusal
             tx.record_audit(AuditEntry(actor=cached.name, action=ACTION, target_kind=DENIED_TARGET_KIND,

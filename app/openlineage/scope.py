@@ -67,6 +67,21 @@ def admit(access: Principal, changes: GraphChanges, owners: scope.Owners) -> Gra
     return changes.without_nodes(left_out - kept)
 
 
+def establish(owners: scope.Owners, changes: GraphChanges) -> None:
+    """What an admitted event makes true for the events after it in the same batch, as if they ran
+    one after the other: what it writes now exists, and an asset nobody owned that it gives to a
+    team is that team's (owners are read once per batch, before any event is admitted)."""
+    for mention in changes.mentions:
+        if not mention.writes:
+            continue
+        key = (mention.kind, mention.key)
+        if mention.ownership and owners.owner(*key) is None:
+            owners.found[key] = mention.new_owner
+        owners.found.setdefault(key, None)
+        if mention.part is not None:
+            owners.found.setdefault(mention.part, None)
+
+
 def _owner(mention: Mention, owners: scope.Owners) -> str | None:
     """The team that owns what the mention names: its asset's owner, or, when the asset is new
     but the version or run it names is recorded (a run under another job), that one's owner."""

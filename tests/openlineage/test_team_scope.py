@@ -173,3 +173,34 @@ def test_an_event_from_the_future_is_refused_and_one_within_the_clock_skew_accep
     assert client.post("/api/v1/lineage", json=soon, headers=teams["risk"]).status_code == 201
     run = _node(graph, "Run", run_id=soon["run"]["runId"])
     assert run["ended_at"].to_native() <= datetime.now(UTC)  # recorded as received, not ahead of the clock
+
+
+def test_an_asset_given_to_a_team_earlier_in_the_same_batch_is_that_teams(teams, settings, queries, graph):
+    """As if the events ran one after the other: risk creates s3://risk/limits and gives it to risk;
+    payments, in the same batch, may not then write a version of it."""
+    secrets = {team: headers["Authorization"].removeprefix("Bearer ") for team, headers in teams.items()}
+    claim = read_event(_run_event(job="risk.limits", outputs=[_dataset("s3://risk", "limits", "1", owner="risk")]))
+    intrusion = read_event(_run_event(job="payments.limits", outputs=[_dataset("s3://risk", "limits", "2")],
+                                      at=AT + timedelta(minutes=1)))
+
+    async def scenario():
+        db = Database.connect(settings, queries)
+        ingest = LineageIngest(db)
+        try:
+            principals = {team: await authenticate(db, secret, bootstrap_hash=None) for team, secret in secrets.items()}
+            ingest.start()
+            return ingest, await asyncio.gather(ingest.submit(claim, principals["risk"]),
+                                                ingest.submit(intrusion, principals["payments"]),
+                                                return_exceptions=True)
+        finally:
+            await ingest.stop()
+            await db.close()
+
+    ingest, (accepted, refused) = asyncio.run(scenario())
+    assert ingest.transactions == 1  # they shared a batch
+    assert accepted is None
+    assert isinstance(refused, Forbidden) and refused.details == {"field": "outputs[0]"}, refused
+    assert _node(graph, "Dataset", namespace="s3://risk", name="limits")["owner"] == "risk"
+    versions = [row["props"]["version"] for row in graph("admin.all_nodes") if "DatasetVersion" in row["labels"]
+                and row["props"].get("name") == "limits"]
+    assert versions == ["1"]
