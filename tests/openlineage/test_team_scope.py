@@ -133,11 +133,10 @@ def test_reading_another_teams_dataset_is_recorded_and_changes_nothing_on_it(tea
     assert _node(graph, "Dataset", name="scores")["owner"] == "risk"  # its own output, created and given to risk
 
 
-def test_a_refused_event_does_not_fail_the_innocent_one_sharing_its_batch(teams, settings, queries, graph):
-    """Both events go through one LineageIngest queue at once, so they share one transaction."""
+def _one_batch(settings, queries, teams: dict, submissions: list) -> tuple[LineageIngest, list]:
+    """Submit (team, changes) pairs to one LineageIngest queue at once, so that they share one
+    batch, each as its team's principal; the ingest (for its counters) and each answer."""
     secrets = {team: headers["Authorization"].removeprefix("Bearer ") for team, headers in teams.items()}
-    intrusion = read_event(_dataset_event("risk was here"))
-    innocent = read_event(_dataset_event("card payments, settled daily", at=AT + timedelta(minutes=1)))
 
     async def scenario():
         db = Database.connect(settings, queries)
@@ -145,14 +144,20 @@ def test_a_refused_event_does_not_fail_the_innocent_one_sharing_its_batch(teams,
         try:
             principals = {team: await authenticate(db, secret, bootstrap_hash=None) for team, secret in secrets.items()}
             ingest.start()
-            return ingest, await asyncio.gather(ingest.submit(intrusion, principals["risk"]),
-                                                ingest.submit(innocent, principals["payments"]),
-                                                return_exceptions=True)
+            return ingest, await asyncio.gather(*(ingest.submit(changes, principals[team])
+                                                  for team, changes in submissions), return_exceptions=True)
         finally:
             await ingest.stop()
             await db.close()
 
-    ingest, (refused, accepted) = asyncio.run(scenario())
+    return asyncio.run(scenario())
+
+
+def test_a_refused_event_does_not_fail_the_innocent_one_sharing_its_batch(teams, settings, queries, graph):
+    """Both events go through one LineageIngest queue at once, so they share one transaction."""
+    intrusion = read_event(_dataset_event("risk was here"))
+    innocent = read_event(_dataset_event("card payments, settled daily", at=AT + timedelta(minutes=1)))
+    ingest, (refused, accepted) = _one_batch(settings, queries, teams, [("risk", intrusion), ("payments", innocent)])
     assert (ingest.transactions, ingest.attempts, ingest.events) == (1, 1, 1)  # one batch, one try
     assert isinstance(refused, Forbidden) and refused.details == {"field": "dataset"}, refused
     assert accepted is None
@@ -178,25 +183,10 @@ def test_an_event_from_the_future_is_refused_and_one_within_the_clock_skew_accep
 def test_an_asset_given_to_a_team_earlier_in_the_same_batch_is_that_teams(teams, settings, queries, graph):
     """As if the events ran one after the other: risk creates s3://risk/limits and gives it to risk;
     payments, in the same batch, may not then write a version of it."""
-    secrets = {team: headers["Authorization"].removeprefix("Bearer ") for team, headers in teams.items()}
     claim = read_event(_run_event(job="risk.limits", outputs=[_dataset("s3://risk", "limits", "1", owner="risk")]))
     intrusion = read_event(_run_event(job="payments.limits", outputs=[_dataset("s3://risk", "limits", "2")],
                                       at=AT + timedelta(minutes=1)))
-
-    async def scenario():
-        db = Database.connect(settings, queries)
-        ingest = LineageIngest(db)
-        try:
-            principals = {team: await authenticate(db, secret, bootstrap_hash=None) for team, secret in secrets.items()}
-            ingest.start()
-            return ingest, await asyncio.gather(ingest.submit(claim, principals["risk"]),
-                                                ingest.submit(intrusion, principals["payments"]),
-                                                return_exceptions=True)
-        finally:
-            await ingest.stop()
-            await db.close()
-
-    ingest, (accepted, refused) = asyncio.run(scenario())
+    ingest, (accepted, refused) = _one_batch(settings, queries, teams, [("risk", claim), ("payments", intrusion)])
     assert ingest.transactions == 1  # they shared a batch
     assert accepted is None
     assert isinstance(refused, Forbidden) and refused.details == {"field": "outputs[0]"}, refused
