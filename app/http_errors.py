@@ -64,7 +64,7 @@ def error_body(message: str, extensions: dict) -> dict:
     return {"errors": [{"message": message, "extensions": extensions}]}
 
 
-def outage_headers(codes: Iterable[str]) -> tuple[int, dict[str, str]] | None:
+def status_for_error_codes(codes: Iterable[str]) -> tuple[int, dict[str, str]] | None:
     """(status, headers) when any of these error codes is an outage — or a token that stopped
     working between authentication and the write that re-checked it (401, as the middleware
     answers an unknown token); None otherwise."""
@@ -79,7 +79,7 @@ def outage_headers(codes: Iterable[str]) -> tuple[int, dict[str, str]] | None:
 
 def error_response(exc: DomainError, headers: dict[str, str] | None = None) -> JSONResponse:
     """A domain error as its HTTP answer."""
-    outage = outage_headers([exc.code])
+    outage = status_for_error_codes([exc.code])
     return JSONResponse(error_body(exc.message, exc.extensions()), status_code=exc.http_status,
                         headers={**(outage[1] if outage else {}), **(headers or {})})
 

@@ -31,7 +31,7 @@ from app.errors import BadRequest, DomainError, QueryTimeout, Unavailable
 from app.audit.checkpoint import load_public_key
 from app.governance.policy import load_policies
 from app.graphql_errors import present_errors
-from app.http_errors import error_response, outage_headers, read_json_object, refusal
+from app.http_errors import error_response, read_json_object, refusal, status_for_error_codes
 from app.logs import configure_logging
 from app.migrations import latest_version, migrate
 from app.openlineage import routes as lineage_routes
@@ -77,7 +77,8 @@ class RegistryGraphQL(GraphQL):
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:
             result.errors = present_errors(result.errors)
-            request.state.outage = outage_headers((error.extensions or {}).get("code") for error in result.errors)
+            codes = [(error.extensions or {}).get("code") for error in result.errors]
+            request.state.outage = status_for_error_codes(codes)
         return await super().process_result(request, result)
 
     async def get_context(self, request: Request, response: Response) -> Context:

@@ -21,7 +21,7 @@ from app.catalog.kinds import Kind, Kinds
 from app.db import Database, Tx
 from app.auth import scope
 from app.auth.permissions import SYSTEM, Principal
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound
 from app.governance import deployment as deployment_gate
 from app.governance.policy import Policies
 
@@ -335,12 +335,11 @@ def _changes(node: dict | None, props: dict) -> bool:
 async def _authorize_deployment(tx: Tx, actor: Actor, label: str, team: str | None, switch_to: dict | None) -> None:
     """A deployment belongs to the team owning the model it serves: changing it needs that team, and
     switching what it serves also needs the newly served model's team (admins exempt)."""
-    access = actor.access
-    if access.is_admin:
+    if actor.access.is_admin:
         return
-    if not access.may_write_for(team):
-        raise Forbidden(f"{access.name} may not change deployment {label}: it serves a model of team {team}, "
-                        "which it is not a member of.")
+    problem = scope.refusal(actor.access, team, what=f"deployment {label}, which serves a model of team {{owner}}")
+    if problem is not None:
+        raise problem
     if switch_to is not None:  # what a deployment serves is also the served model's team's call
         await _authorize(tx, actor, "auth.owner_of_model", {"name": switch_to["model_name"]})
 
