@@ -3,8 +3,14 @@
 // `stale` (and no write) when the current edge started after $now: history is never rewritten.
 // `marks` go on the new edge (a break-glass override: break_glass, its reason, by whom, what it
 // overrode). No row when the deployment or the model version does not exist.
+// The deployment is write-locked before what it serves is read: switches of a deployment that
+// did not exist when their transactions began (nothing to lock then) are released together by
+// the MERGE that created it, and would otherwise each close the same edge and open their own.
 // params: environment, name, model_name, version, now, principal, marks
 MATCH (d:Deployment {environment: $environment, name: $name})
+SET d._switch_lock = true
+REMOVE d._switch_lock
+WITH d
 MATCH (mv:ModelVersion {model_name: $model_name, version: $version})
 OPTIONAL MATCH (d)-[current:SERVES WHERE current.until IS NULL]->(served:ModelVersion)
 WITH d, mv, current, served IS NOT NULL AND served = mv AS unchanged
