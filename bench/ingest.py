@@ -36,12 +36,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from app.config import default_cypher_dir
-from app.db import Database
+from app.core.config import default_cypher_dir
+from app.core.db import Database
 from app.openlineage import repository
 from app.openlineage.events import GraphChanges, read_event
-from app.openlineage.routes import LINEAGE_PATH
-from app.queries import load_queries
+from app.http.lineage_events import LINEAGE_PATH
+from app.core.cypher import load_queries
 from bench.run import echo, prepare, settings_for, start_neo4j, start_service, summary
 
 PRODUCER = "https://github.com/lineagegraph/lineagegraph/bench"
@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         echo(f"  {raw['events_per_s']:,} events/s")
         _token()  # in the environment the service inherits
         url = start_service(stack, settings, Path(stack.enter_context(_tempdir(args.tmp))))
-        service_pid = _child_pid("app.cli")
+        service_pid = _child_pid("app.cli.main")
         echo(f"service: {args.clients} clients ({args.client}) posting {args.events:,} events …")
         asyncio.run(send(url, events(1_200, f"service-warm-up-{seed}"), args.clients, args.client))
         before = _cpu_seconds(service_pid), _cpu_seconds(neo4j_pid)

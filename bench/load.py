@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from neo4j import Driver
 
-from app.queries import QueryCatalog
+from app.core.cypher import QueryCatalog
 from bench.generate import (
     DATASET,
     DATASET_VERSION,

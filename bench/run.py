@@ -41,12 +41,12 @@ from pathlib import Path
 import httpx
 from neo4j import READ_ACCESS, GraphDatabase
 
-from app import limits
-from app.config import Settings
-from app.db import Database
-from app.localneo4j import LocalNeo4j, free_port
-from app.queries import QueryCatalog, load_queries
-from app.web import prepare_graph
+from app.core import limits
+from app.core.config import Settings
+from app.core.db import Database
+from app.cli.localneo4j import LocalNeo4j, free_port
+from app.core.cypher import QueryCatalog, load_queries
+from app.http.app import prepare_graph
 from bench.generate import generate
 from bench.load import load
 
@@ -145,7 +145,7 @@ def start_service(stack: ExitStack, settings: Settings, workdir: Path) -> str:
     log_path = workdir / "service.log"
     log = log_path.open("wb")
     stack.callback(log.close)
-    proc = subprocess.Popen([sys.executable, "-c", "from app.cli import main; main()", "serve"], cwd=REPO,
+    proc = subprocess.Popen([sys.executable, "-c", "from app.cli.main import main; main()", "serve"], cwd=REPO,
                             env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
     def stop() -> None:

@@ -2,7 +2,7 @@
 
 Where the server comes from, in order: `NEO4J_URI` when set; testcontainers' Neo4j
 module when a Docker engine answers; otherwise the project's own local server
-(`app.localneo4j`, the jars Maven fetched into the cache) on a free loopback port.
+(`app.cli.localneo4j`, the jars Maven fetched into the cache) on a free loopback port.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import pytest
 from neo4j import GraphDatabase
 from starlette.testclient import TestClient
 
-from app.config import Settings, default_cypher_dir
-from app.localneo4j import LocalNeo4j, free_port
-from app.queries import load_queries
-from app.serving import uvicorn_config
-from app.web import create_app
+from app.core.config import Settings, default_cypher_dir
+from app.cli.localneo4j import LocalNeo4j, free_port
+from app.core.cypher import load_queries
+from app.http.serving import uvicorn_config
+from app.http.app import create_app
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -66,11 +66,11 @@ def local_test_server(home: Path) -> LocalNeo4j:
 
 
 def load_demo(settings: Settings, queries) -> dict[str, int]:
-    """Load the sample registry (app/demo.py) into the session's Neo4j; counts by kind."""
+    """Load the sample registry (app/cli/demo.py) into the session's Neo4j; counts by kind."""
     import asyncio
 
-    from app import demo
-    from app.db import Database
+    from app.cli import demo
+    from app.core.db import Database
 
     async def run():
         db = Database.connect(settings, queries)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.localneo4j import free_port
+from app.cli.localneo4j import free_port
 from tests.conftest import wait_until_ready
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from app import demo
+from app.cli import demo
 from tests.conftest import load_demo
 
 
@@ -153,7 +153,7 @@ def test_loading_twice_changes_nothing(loaded, settings, queries, gql, graph):
 def test_the_demo_command_loads_the_configured_neo4j(graph, settings, gql):
     from click.testing import CliRunner
 
-    from app.cli import main
+    from app.cli.main import main
 
     env = {"NEO4J_URI": settings.effective_neo4j_uri, "NEO4J_USER": settings.neo4j_user,
            "NEO4J_PASSWORD": settings.neo4j_password, "NEO4J_DATABASE": settings.neo4j_database}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from app.config import Settings
+from app.core.config import Settings
 from tests.conftest import ADMIN_HEADERS, ADMIN_TOKEN, local_test_server, serving
 
 DEADLINE = 6.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app import limits
+from app.core import limits
 from tests.conftest import ADMIN_TOKEN
 
 
@@ -176,7 +176,7 @@ def test_a_connection_that_trickles_its_headers_is_closed(live_service):
     import socket
     import time
 
-    from app.config import Settings
+    from app.core.config import Settings
 
     host, port = live_service.removeprefix("http://").split(":")
     limit = Settings().body_read_timeout
@@ -206,7 +206,7 @@ def test_a_connection_that_trickles_its_headers_is_closed(live_service):
 def test_a_body_that_stalls_is_a_408(live_service):
     import socket
 
-    from app.config import Settings
+    from app.core.config import Settings
 
     host, port = live_service.removeprefix("http://").split(":")
     limit = Settings().body_read_timeout

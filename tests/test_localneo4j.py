@@ -7,8 +7,8 @@ import socket
 import pytest
 from click.testing import CliRunner
 
-from app.cli import main
-from app.localneo4j import LocalNeo4jError
+from app.cli.main import main
+from app.cli.localneo4j import LocalNeo4jError
 from tests.conftest import local_test_server
 
 

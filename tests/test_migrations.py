@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from app.db import Database
-from app.migrations import applied_version, latest_version, migrate
+from app.core.db import Database
+from app.system.migrations import applied_version, latest_version, migrate
 
 
 def test_start_up_applies_every_migration_and_records_the_version(client, run_cypher, queries):

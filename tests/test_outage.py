@@ -11,8 +11,8 @@ import time
 import pytest
 from starlette.testclient import TestClient
 
-from app.config import Settings
-from app.web import create_app
+from app.core.config import Settings
+from app.http.app import create_app
 from tests.conftest import ADMIN_HEADERS, ADMIN_TOKEN, local_test_server
 
 STATUS_QUERY = {"query": "{ registry { schemaVersion } }"}

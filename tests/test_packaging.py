@@ -9,7 +9,7 @@ import subprocess
 import sys
 import urllib.request
 
-from app.localneo4j import free_port
+from app.cli.localneo4j import free_port
 from tests.conftest import ADMIN_TOKEN, REPO, wait_until_ready
 
 
@@ -58,7 +58,7 @@ def test_the_wheel_of_the_image_files_installs_and_serves(tmp_path, settings, cl
             body = response.read().decode()
         assert '"roles":["ADMIN"]' in body, body
         installed = subprocess.run([str(venv / "bin" / "python"), "-c",
-                                    "import app, app.config as c; print(app.__file__, c.default_policy_file())"],
+                                    "import app, app.core.config as c; print(app.__file__, c.default_policy_file())"],
                                    cwd=tmp_path, capture_output=True, text=True, check=True).stdout
         assert str(venv) in installed and "_policies" in installed, installed
     finally:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from app.config import Settings, default_cypher_dir
-from app.queries import QueryFileError, load_queries, parse_query_file
-from app.web import create_app
+from app.core.config import Settings, default_cypher_dir
+from app.core.cypher import QueryFileError, load_queries, parse_query_file
+from app.http.app import create_app
 
 
 def test_every_cypher_file_in_the_repo_loads_with_a_docstring():

@@ -12,7 +12,7 @@ from graphql import (
     specified_scalar_types,
 )
 
-from app.schema import schema
+from app.graphql.schema import schema
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 

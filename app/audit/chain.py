@@ -110,9 +110,15 @@ def chained(entries: Sequence[AuditEntry], last_seq: int, last_hash: str) -> lis
     return events
 
 
+def record_audit(tx, entry: AuditEntry) -> None:
+    """Append `entry` to the audit chain in this transaction: it commits with the change it
+    describes, or not at all. All of a transaction's entries are chained together, at the end."""
+    tx.before_commit(append, entry)
+
+
 async def append(tx, entries: Sequence[AuditEntry]) -> None:
     """Chain the transaction's entries onto the head: two round trips, however many entries.
-    Called by app/db.py after the use case's work, in its transaction."""
+    Run by the transaction (Tx.before_commit) after the use case's work."""
     if not entries:
         return
     head = await tx.single("audit.lock_head", genesis=GENESIS_HASH)

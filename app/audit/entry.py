@@ -1,4 +1,4 @@
-"""One audit event, before it is chained: what a service hands to `Tx.record_audit`."""
+"""One audit event, before it is chained: what a service hands to `record_audit` (app/audit/chain.py)."""
 
 from __future__ import annotations
 

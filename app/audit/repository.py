@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.db import Tx
+from app.core.db import Tx
 
 
 async def head(tx: Tx) -> dict | None:

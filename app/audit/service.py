@@ -1,6 +1,6 @@
 """Audit use cases: denied attempts, accepted lineage events, an entity's history, chain verification.
 
-Other services record their own changes with `tx.record_audit(AuditEntry(...))` inside their
+Other services record their own changes with `record_audit(tx, AuditEntry(...))` inside their
 transaction; app/db.py chains them just before it commits (app/audit/chain.py).
 """
 
@@ -13,13 +13,14 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from app import limits
+from app.core import limits
 from app.audit import chain, repository
 from app.audit import checkpoint as checkpoints
+from app.audit.chain import record_audit
 from app.audit.entry import AuditEntry
-from app.catalog import validation as v
-from app.db import Database, Tx
-from app.errors import InvalidInput
+from app.core import validation as v
+from app.core.db import Database, Tx
+from app.core.errors import InvalidInput
 
 # Events read per round trip while verifying: bounded memory and short transactions at any length.
 VERIFY_PAGE = 2_000
@@ -32,7 +33,7 @@ async def record_denied(db: Database, actor: str, *, action: str, reason: str) -
     Unguarded: the attempt of a token that was just revoked or demoted is recorded too."""
 
     async def work(tx: Tx) -> None:
-        tx.record_audit(AuditEntry(actor=actor, action=action, target_kind=DENIED_TARGET_KIND, target_key=action,
+        record_audit(tx, AuditEntry(actor=actor, action=action, target_kind=DENIED_TARGET_KIND, target_key=action,
                                    after={"reason": reason}, outcome="denied"))
 
     await db.write_unguarded(work)
@@ -52,7 +53,7 @@ async def record_lineage_events(tx: Tx, events: Iterable[tuple[str, dict | None]
     for principal, summary in events:
         key_text = "/".join(summary["key"].values())
         after = {name: value for name, value in summary.items() if name not in ("kind", "key")}
-        tx.record_audit(AuditEntry(actor=principal, action="lineageEvent", target_kind=summary["kind"],
+        record_audit(tx, AuditEntry(actor=principal, action="lineageEvent", target_kind=summary["kind"],
                                    target_key=key_text, target_id=ids.get((summary["kind"], key_text)),
                                    after=after))
 

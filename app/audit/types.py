@@ -8,12 +8,13 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from app import limits
+from app.core import limits
 from app.audit import service
-from app.auth.permissions import Permission, requires
-from app.catalog.types import PageInfo
-from app.context import Info
-from app.errors import InvalidInput
+from app.auth.permissions import requires
+from app.core.access import Permission
+from app.core.pagination import PageInfo
+from app.core.context import Info
+from app.core.errors import InvalidInput
 
 
 @strawberry.type(description="One appended audit event: who did what to which target, a summary of before and "

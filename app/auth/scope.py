@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.auth.permissions import Principal
-from app.db import Tx
-from app.errors import Forbidden
+from app.core.access import Principal
+from app.core.db import Tx
+from app.core.errors import Forbidden
 
 # Natural key fields of the kinds `auth.owners` answers for, and the parameter each goes in.
 KEY_FIELDS: dict[str, tuple[str, ...]] = {

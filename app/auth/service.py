@@ -17,11 +17,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from app.audit.chain import record_audit
 from app.audit.entry import AuditEntry
-from app.auth.permissions import Principal, Role
-from app.catalog import validation as v
-from app.db import Database, Tx
-from app.errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthenticated
+from app.core.access import Principal, Role
+from app.core import validation as v
+from app.core.db import Database, Tx
+from app.core.errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthenticated
 
 TOKEN_PREFIX = "lg_"
 BOOTSTRAP_PRINCIPAL = "bootstrap-admin"
@@ -68,7 +69,7 @@ async def grant(db: Database, actor: Principal, *, principal: str, roles: list[s
                                  token_hash=hash_token(secret), description=description, expires_at=expires_at,
                                  now=now, by=actor.name)
         token = record["token"]
-        tx.record_audit(AuditEntry(actor=actor.name, action="createApiToken", target_kind="ApiToken",
+        record_audit(tx, AuditEntry(actor=actor.name, action="createApiToken", target_kind="ApiToken",
                                    target_key=f"{name}/{token['id']}", target_id=token["id"],
                                    after={"principal": name, "roles": checked_roles, "teams": checked_teams}))
         return IssuedToken(secret=secret, record=token)
@@ -89,7 +90,7 @@ async def revoke(db: Database, actor: Principal, *, token_id: str) -> dict:
         if record is None:
             raise NotFound(f"No API token has id {token_id}.", kind="ApiToken", key=token_id)
         if record["revoking"]:
-            tx.record_audit(AuditEntry(actor=actor.name, action="revokeApiToken", target_kind="ApiToken",
+            record_audit(tx, AuditEntry(actor=actor.name, action="revokeApiToken", target_kind="ApiToken",
                                        target_key=f"{record['token']['principal']}/{token_id}", target_id=token_id,
                                        before={"revoked": False}, after={"revoked": True}))
         return record["token"]
@@ -178,7 +179,7 @@ def _principal(record, token_hash: str) -> Principal:
 
 # --- writes are authorized with the token as it stands now ----------------------------------------
 
-# The principal of the request being served (set by app.auth.middleware for its duration); every
+# The principal of the request being served (set by app.http.authentication for its duration); every
 # write transaction started on its behalf re-reads its token first (`recheck_writer`).
 REQUEST_PRINCIPAL: ContextVar[Principal | None] = ContextVar("request_principal", default=None)
 

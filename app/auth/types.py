@@ -8,9 +8,10 @@ from typing import Annotated
 import strawberry
 
 from app.auth import service
-from app.auth.permissions import Permission, Role, requires
-from app.context import Info
-from app.user_errors import ForbiddenError, InvalidInputError, NotFoundError, answer
+from app.auth.permissions import requires
+from app.core.access import Permission, Role
+from app.core.context import Info
+from app.core.results import ForbiddenError, InvalidInputError, NotFoundError, answer
 
 @strawberry.type(description="The caller, as the registry authenticated it.")
 class Me:

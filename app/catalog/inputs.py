@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 from app.catalog import service
-from app.errors import InvalidInput
+from app.core.errors import InvalidInput
 from app.catalog.types import DeploymentStatus, Environment, PrivacyClass, RiskTier, RunState
 
 

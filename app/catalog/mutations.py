@@ -28,11 +28,12 @@ from app.catalog.inputs import (
     run_io,
 )
 from app.catalog.types import Dataset, DatasetVersion, Deployment, Feature, Job, Model, ModelVersion, Run, Team, from_node
-from app.auth.permissions import Permission, requires
-from app.context import Info
+from app.auth.permissions import requires
+from app.core.access import Permission
+from app.core.context import Info
 from app.governance.deployment import Refusal
 from app.governance.types import DeploymentRefused, deployment_refused
-from app.user_errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, answer
+from app.core.results import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, answer
 
 T = TypeVar("T")
 

@@ -9,34 +9,14 @@ from typing import Annotated
 
 import strawberry
 
-from app import limits
+from app.catalog import loaders as catalog_loaders
+from app.core import limits
 from app.catalog import service
-from app.catalog.kinds import Kind, Kinds
-from app.catalog.types import (
-    Connection,
-    Dataset,
-    DatasetVersion,
-    Deployment,
-    DeploymentStatus,
-    Environment,
-    Feature,
-    Job,
-    Model,
-    ModelVersion,
-    PrivacyClass,
-    RiskTier,
-    Run,
-    RunState,
-    SearchHit,
-    Stage,
-    Team,
-    connection,
-    decode_cursor,
-    from_labelled,
-    from_node,
-)
-from app.context import Info
-from app.errors import InvalidInput
+from app.core.kinds import Kind, Kinds
+from app.catalog.types import Dataset, DatasetVersion, Deployment, DeploymentStatus, Environment, Feature, Job, Model, ModelVersion, PrivacyClass, RiskTier, Run, RunState, SearchHit, Stage, Team, connection, from_labelled, from_node
+from app.core.pagination import Connection, decode_cursor
+from app.core.context import Info
+from app.core.errors import InvalidInput
 
 
 @strawberry.input(description="Filters every list has: creation time range.")
@@ -127,9 +107,9 @@ AfterArg = Annotated[str | None, strawberry.argument(
 async def _lookup(info: Info, kind: Kind, cls, node_id: str | None, *key):
     """By id, or by the complete natural key; null when there is no such record."""
     if node_id is not None:
-        return from_node(cls, await info.context.loaders.by_id(kind).load(node_id))
+        return from_node(cls, await catalog_loaders.by_id(info, kind).load(node_id))
     if key and all(part is not None for part in key):
-        return from_node(cls, await info.context.loaders.by_key(kind).load(tuple(key)))
+        return from_node(cls, await catalog_loaders.by_key(info, kind).load(tuple(key)))
     raise InvalidInput(f"Give the id or the whole natural key ({', '.join(kind.key_fields)}).", field="id")
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.catalog.kinds import Kind
-from app.db import Tx
+from app.core.kinds import Kind
+from app.core.db import Tx
 
 
 async def upsert(tx: Tx, query: str, /, **params: Any) -> dict | None:

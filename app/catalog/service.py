@@ -10,18 +10,21 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from app import limits
+from app.core import limits
+from app.audit.chain import record_audit
 from app.audit.entry import AuditEntry
 from app.catalog import repository
-from app.catalog import validation as v
-from app.catalog.kinds import Kind, Kinds
-from app.db import Database, Tx
+from app.core import validation as v
+from app.core import vocabulary
+from app.core.kinds import Kind, Kinds
+from app.core.db import Database, Tx
 from app.auth import scope
-from app.auth.permissions import SYSTEM, Principal
-from app.errors import Conflict, InvalidInput, NotFound
+from app.core.access import Principal
+from app.core.actor import Actor
+from app.core.errors import Conflict, InvalidInput, NotFound
 from app.governance import deployment as deployment_gate
 from app.governance.policy import Policies
 
@@ -80,31 +83,6 @@ class Registered:
     # The values this call replaced, by field (for the audit trail's `before`).
     previous: dict = field(default_factory=dict)
 
-@dataclass(frozen=True)
-class Actor:
-    """Who is changing the registry, and the time the change is stamped with. `access` holds the
-    caller's teams and roles for the team scope of writes (the registry itself acts as SYSTEM);
-    `clock_skew`, how far ahead of `now` a time the caller reports may be (Settings.max_clock_skew)."""
-
-    principal: str
-    now: datetime
-    access: Principal = SYSTEM
-    clock_skew: timedelta = timedelta(minutes=5)
-
-    @classmethod
-    def of(cls, principal: str | Principal, *, clock_skew: timedelta | None = None) -> Actor:
-        skew = {} if clock_skew is None else {"clock_skew": clock_skew}
-        if isinstance(principal, Principal):
-            return cls(principal=principal.name, now=datetime.now(UTC), access=principal, **skew)
-        return cls(principal=principal, now=datetime.now(UTC), **skew)
-
-    def stamp(self) -> dict[str, Any]:
-        return {"now": self.now, "principal": self.principal}
-
-    def happened(self, field_name: str, at: datetime | None) -> datetime:
-        """When something the caller reports happened: `now` unless said, never in the future."""
-        return v.happened_at(field_name, at, self.now, skew=self.clock_skew)
-
 # --- registration use cases --------------------------------------------------------------
 
 async def register_team(db: Database, actor: Actor, *, name: str, description: str | None = None) -> Registered:
@@ -121,7 +99,7 @@ async def register_dataset(
     props = _props(
         description=v.description("description", description),
         license=_optional(v.license_id, "license", license),
-        privacy=v.one_of("privacy", privacy, v.PRIVACY_CLASSES),
+        privacy=v.one_of("privacy", privacy, vocabulary.PRIVACY_CLASSES),
         schema_fields=_schema_json(schema),
         **_tag_props(tags),
     )
@@ -215,7 +193,7 @@ async def register_model(
     risk_tier: str | None = None, tags: list[str] | None = None,
 ) -> Registered:
     """Register a model (the family its versions belong to) by name."""
-    props = _props(description=v.description("description", description), risk_tier=v.one_of("riskTier", risk_tier, v.RISK_TIERS), **_tag_props(tags))
+    props = _props(description=v.description("description", description), risk_tier=v.one_of("riskTier", risk_tier, vocabulary.RISK_TIERS), **_tag_props(tags))
     params = {"name": v.identifier("name", name), "owner": _owner(owner), "props": _with_owner(props, owner)}
     return await db.write(_upsert_audited, "registerModel", Kinds.MODEL.value, "catalog.upsert_model", params, actor,
                           missing=_team_missing(owner))
@@ -259,10 +237,10 @@ async def register_deployment(
     audit event and answers a `Refusal` listing every unmet requirement. An admin's break-glass
     reason lets it through, recorded on the SERVES edge and in the audit event. `at` is when the
     switch happened (default now, never in the future beyond the actor's clock skew)."""
-    params = {"environment": v.one_of("environment", environment, v.ENVIRONMENTS), "name": v.identifier("name", name),
+    params = {"environment": v.one_of("environment", environment, vocabulary.ENVIRONMENTS), "name": v.identifier("name", name),
               "props": _props(endpoint=_optional(v.uri, "endpoint", endpoint),
-                              status=v.one_of("status", status, v.DEPLOYMENT_STATUSES))}
-    serving_ref = _model_version_ref(serving, "serving") if serving else None
+                              status=v.one_of("status", status, vocabulary.DEPLOYMENT_STATUSES))}
+    serving_ref = model_version_ref(serving, "serving") if serving else None
     switched_at = actor.happened("at", at)
     if at is not None and serving_ref is None:
         raise InvalidInput("at is when the deployment switched to `serving`; give serving with it.", field="at")
@@ -281,7 +259,7 @@ async def register_deployment(
         if switching:
             verdict = await deployment_gate.verdict(tx, policies, params["environment"], serving_ref)
             if verdict is None:
-                raise _not_found(Kinds.MODEL_VERSION.value, serving_ref)
+                raise not_found(Kinds.MODEL_VERSION.value, serving_ref)
             if not verdict.allowed and reason is None:
                 refusal = deployment_gate.Refusal(
                     params["environment"], params["name"], verdict=verdict,
@@ -312,7 +290,7 @@ async def register_deployment(
             principal=actor.principal, marks=marks,
         )
         if record is None:
-            raise _not_found(Kinds.MODEL_VERSION.value, serving_ref)
+            raise not_found(Kinds.MODEL_VERSION.value, serving_ref)
         if record["stale"]:
             raise Conflict(
                 f"Deployment {label} switched to another version after {switched_at.isoformat()}; an older switch "
@@ -367,8 +345,8 @@ async def record_model_version_parents(db: Database, actor: Actor, *, child: Mod
                                        parents: list[ModelVersionRef], at: datetime | None = None) -> Registered:
     """Record that a model version was fine-tuned or distilled from other versions, as of `at`
     (default now); `changed` when a link was new or is now dated earlier."""
-    child_ref = _model_version_ref(child, "modelVersion")
-    parent_refs = _refs("parents", parents, _model_version_ref)
+    child_ref = model_version_ref(child, "modelVersion")
+    parent_refs = _refs("parents", parents, model_version_ref)
     if child_ref in parent_refs:
         raise InvalidInput("A model version cannot be derived from itself.", field="parents")
     linked_at = actor.happened("at", at)
@@ -504,7 +482,7 @@ async def _upsert_dataset_version(tx: Tx, params: dict, actor: Actor) -> Registe
     await _authorize(tx, actor, "auth.owner_of_dataset", {"namespace": params["namespace"], "name": params["name"]})
     record = await repository.upsert(tx, "catalog.upsert_dataset_version", id=_new_id(), **params, **actor.stamp())
     if record is None:
-        raise _not_found(Kinds.DATASET.value, {"namespace": params["namespace"], "name": params["name"]})
+        raise not_found(Kinds.DATASET.value, {"namespace": params["namespace"], "name": params["name"]})
     _check_immutable("digest", record["stored_digest"], params["digest"])
     return Registered(node=record["node"], created=record["created"], changed=record["changed"],
                       previous=dict(record["previous"]))
@@ -513,7 +491,7 @@ async def _upsert_run(tx: Tx, params: dict, actor: Actor) -> Registered:
     await _authorize(tx, actor, "auth.owner_of_job", {"namespace": params["job_namespace"], "name": params["job_name"]})
     record = await repository.upsert(tx, "catalog.upsert_run", id=_new_id(), **params, **actor.stamp())
     if record is None:
-        raise _not_found(Kinds.JOB.value, {"namespace": params["job_namespace"], "name": params["job_name"]})
+        raise not_found(Kinds.JOB.value, {"namespace": params["job_namespace"], "name": params["job_name"]})
     stored = (record["stored_job_namespace"], record["stored_job_name"])
     if stored != (params["job_namespace"], params["job_name"]):
         raise Conflict(
@@ -528,7 +506,7 @@ async def _register_model_version(tx: Tx, prepared: dict, actor: Actor) -> Regis
     await _authorize(tx, actor, "auth.owner_of_model", {"name": params["model_name"]})
     record = await repository.upsert(tx, "catalog.upsert_model_version", id=_new_id(), **params, **actor.stamp())
     if record is None:
-        raise _not_found(Kinds.MODEL.value, {"name": params["model_name"]})
+        raise not_found(Kinds.MODEL.value, {"name": params["model_name"]})
     _check_immutable("artifactDigest", record["stored_digest"], params["artifact_digest"])
     changed = record["changed"]
     anchor = {"model_name": params["model_name"], "version": params["version"]}
@@ -538,7 +516,7 @@ async def _register_model_version(tx: Tx, prepared: dict, actor: Actor) -> Regis
     for metric in prepared["metrics"]:
         evaluation = await repository.upsert(tx, "catalog.record_evaluation", id=_new_id(), **anchor, **metric, **actor.stamp())
         if evaluation is None:
-            raise _not_found(Kinds.DATASET_VERSION.value, {
+            raise not_found(Kinds.DATASET_VERSION.value, {
                 "namespace": metric["dataset_namespace"], "name": metric["dataset_name"], "version": metric["dataset_version"]})
         changed = changed or evaluation["changed"]
     return Registered(node=record["node"], created=record["created"], changed=changed,
@@ -572,7 +550,7 @@ async def _link(tx: Tx, query: str, target: Kind, refs: list[dict], anchor: dict
         found = await repository.nodes_by_keys(tx, target, refs)
         for ref in refs:
             if target.key_of(ref) not in found:
-                raise _not_found(target, ref)
+                raise not_found(target, ref)
     return added
 
 def _with_links(registered: Registered, added: int) -> Registered:
@@ -614,7 +592,7 @@ def _audit(tx: Tx, actor: Actor, action: str, kind: Kind, result: Registered | d
     after = {**{name: node.get(name) for name in kind.key_fields},
              **{name: node.get(name) for name in sorted(given - _UNAUDITED_FIELDS)},
              **{name: value for name, value in links.items() if value not in ([], None)}}
-    tx.record_audit(AuditEntry(actor=actor.principal, action=action, target_kind=kind.label,
+    record_audit(tx, AuditEntry(actor=actor.principal, action=action, target_kind=kind.label,
                                target_key=kind.describe_key(node), target_id=node.get("id"),
                                before=before, after=after, at=actor.now))
 
@@ -628,7 +606,7 @@ async def _existing(tx: Tx, kind: Kind, key: dict) -> dict:
     found = await repository.nodes_by_keys(tx, kind, [key])
     node = found.get(kind.key_of(key))
     if node is None:
-        raise _not_found(kind, key)
+        raise not_found(kind, key)
     return node
 
 # --- validation helpers ----------------------------------------------------------------------
@@ -650,7 +628,7 @@ def _with_owner(props: dict, owner: str | None) -> dict:
     return {**props, "owner": owner} if owner is not None else props
 
 def _team_missing(owner: str | None) -> Exception | None:
-    return _not_found(Kinds.TEAM.value, {"name": owner}) if owner is not None else None
+    return not_found(Kinds.TEAM.value, {"name": owner}) if owner is not None else None
 
 def _tag_props(tags: list[str] | None) -> dict[str, Any]:
     checked = v.tags("tags", tags)
@@ -683,7 +661,8 @@ def _dataset_version_ref(ref: DatasetVersionRef, field_name: str) -> dict:
 def _feature_ref(ref: FeatureRef, field_name: str) -> dict:
     return {"group": v.identifier(f"{field_name}.group", ref.group), "name": v.identifier(f"{field_name}.name", ref.name)}
 
-def _model_version_ref(ref: ModelVersionRef, field_name: str) -> dict:
+def model_version_ref(ref: ModelVersionRef, field_name: str) -> dict:
+    """A model version reference, checked, as the statements take it."""
     return {"model_name": v.identifier(f"{field_name}.model", ref.model_name),
             "version": v.version(f"{field_name}.version", ref.version)}
 
@@ -699,9 +678,9 @@ def _run_io_refs(io: RunIO) -> dict[str, list[dict]]:
     return {
         "used_dataset_versions": _refs("inputs.datasetVersions", io.used_dataset_versions, _dataset_version_ref),
         "used_features": _refs("inputs.features", io.used_features, _feature_ref),
-        "used_model_versions": _refs("inputs.modelVersions", io.used_model_versions, _model_version_ref),
+        "used_model_versions": _refs("inputs.modelVersions", io.used_model_versions, model_version_ref),
         "generated_dataset_versions": _refs("outputs.datasetVersions", io.generated_dataset_versions, _dataset_version_ref),
-        "generated_model_versions": _refs("outputs.modelVersions", io.generated_model_versions, _model_version_ref),
+        "generated_model_versions": _refs("outputs.modelVersions", io.generated_model_versions, model_version_ref),
     }
 
 def _run_params(run_id, job_namespace, job_name, state, started_at, ended_at, code_repository, code_commit, parameters) -> dict:
@@ -713,7 +692,7 @@ def _run_params(run_id, job_namespace, job_name, state, started_at, ended_at, co
         "job_namespace": v.namespace("jobNamespace", job_namespace),
         "job_name": v.text_key("jobName", job_name),
         "props": _props(
-            state=v.one_of("state", state, v.RUN_STATES),
+            state=v.one_of("state", state, vocabulary.RUN_STATES),
             started_at=started_at,
             ended_at=ended_at,
             code_repository=_optional(v.uri, "codeRepository", code_repository),
@@ -759,7 +738,7 @@ def _prepare_model_version(mv: ModelVersionInput) -> dict:
             **_tag_props(mv.tags),
         ),
     }
-    parents = _refs("derivedFrom", mv.derived_from, _model_version_ref)
+    parents = _refs("derivedFrom", mv.derived_from, model_version_ref)
     if {"model_name": params["model_name"], "version": params["version"]} in parents:
         raise InvalidInput("A model version cannot be derived from itself.", field="derivedFrom")
     return {"params": params, "parents": parents, "metrics": metrics}
@@ -773,7 +752,8 @@ def _check_immutable(field_name: str, stored: str | None, given: str | None) -> 
             field=field_name, recorded=stored, attempted=given,
         )
 
-def _not_found(kind: Kind, key: dict) -> NotFound:
+def not_found(kind: Kind, key: dict) -> NotFound:
+    """The error for a record of `kind` with this key that does not exist."""
     return NotFound(f"{kind.label} {kind.describe_key(key)} does not exist.", kind=kind.label, key=kind.describe_key(key))
 
 def _lucene_terms(text: str) -> str:

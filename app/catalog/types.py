@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import json
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated
 
 import strawberry
 from neo4j.time import DateTime as Neo4jDateTime
 
-from app.catalog.kinds import BY_LABEL, Kind, Kinds
-from app.context import Info
-from app.errors import InvalidInput
+from app.catalog import loaders as catalog_loaders
+from app.core.kinds import BY_LABEL, Kind, Kinds
+from app.core.context import Info
+from app.core.pagination import Connection, Edge, PageInfo, encode_cursor
 
 # --- enums --------------------------------------------------------------------------------
 
@@ -109,18 +108,18 @@ def from_labelled(label: str, node: dict):
 
 
 async def _one(info: Info, query: str, source_id: str):
-    pairs = await info.context.loaders.related(query).load(source_id)
+    pairs = await catalog_loaders.related(info, query).load(source_id)
     return from_labelled(*pairs[0]) if pairs else None
 
 
 async def _many(info: Info, query: str, source_id: str) -> list:
-    return [from_labelled(label, node) for label, node in await info.context.loaders.related(query).load(source_id)]
+    return [from_labelled(label, node) for label, node in await catalog_loaders.related(info, query).load(source_id)]
 
 
 async def _by_key(info: Info, kind: Kind, *key):
     if any(part is None for part in key):
         return None
-    return from_node(_TYPE_BY_LABEL[kind.label], await info.context.loaders.by_key(kind).load(tuple(key)))
+    return from_node(_TYPE_BY_LABEL[kind.label], await catalog_loaders.by_key(info, kind).load(tuple(key)))
 
 
 # --- the assets ---------------------------------------------------------------------------------------
@@ -329,7 +328,7 @@ class ModelVersion(Record):
 
     @strawberry.field(description="Its evaluation results: one per (metric, dataset version), by metric name.")
     async def metrics(self, info: Info) -> list[Evaluation]:
-        pairs = await info.context.loaders.related("catalog.rel_model_version_evaluations").load(self.id)
+        pairs = await catalog_loaders.related(info, "catalog.rel_model_version_evaluations").load(self.id)
         return [from_node(Evaluation, node) for _, node in pairs]
 
     @strawberry.field(description="The deployments serving it now (open SERVES edges), by environment and name.")
@@ -338,7 +337,7 @@ class ModelVersion(Record):
 
     @strawberry.field(description="Every stage it has been in, oldest first: a stage change never overwrites history.")
     async def stage_history(self, info: Info) -> list[StageSpan]:
-        spans = await info.context.loaders.related("catalog.rel_model_version_stages").load(self.id)
+        spans = await catalog_loaders.related(info, "catalog.rel_model_version_stages").load(self.id)
         return [from_node(StageSpan, span) for _, span in spans]
 
 
@@ -399,7 +398,7 @@ class Deployment(Record):
     @strawberry.field(description="Everything it has served, oldest first, with how each switch was made (rollbacks, "
                                   "break-glass overrides of the deployment gate).")
     async def serving_history(self, info: Info) -> list[ServingSpan]:
-        spans = await info.context.loaders.related("catalog.rel_deployment_history").load(self.id)
+        spans = await catalog_loaders.related(info, "catalog.rel_deployment_history").load(self.id)
         return [_serving_span(span) for _, span in spans]
 
 
@@ -416,51 +415,6 @@ CatalogNode = Annotated[
 
 
 # --- connections --------------------------------------------------------------------------------------
-
-T = TypeVar("T")
-
-
-@strawberry.type(description="Where a page ends and whether another follows.")
-class PageInfo:
-    has_next_page: bool = strawberry.field(description="True when another page follows this one.")
-    end_cursor: str | None = strawberry.field(
-        description="The cursor of this page's last item, to pass as `after`; null when the page is empty.")
-
-
-@strawberry.type(description="One item of a page, with its cursor.")
-class Edge(Generic[T]):
-    node: T = strawberry.field(description="The item.")
-    cursor: str = strawberry.field(description="An opaque position: pass it as `after` to continue after this item.")
-
-
-@strawberry.type(description="A page of results in (createdAt, id) order; pass `endCursor` as `after` for the next.")
-class Connection(Generic[T]):
-    edges: list[Edge[T]] = strawberry.field(description="The items of this page, each with its cursor.")
-    page_info: PageInfo = strawberry.field(description="Whether another page follows, and the cursor to ask for it.")
-
-    @strawberry.field(description="The nodes of this page, without cursors.")
-    def nodes(self) -> list[T]:
-        return [edge.node for edge in self.edges]
-
-
-def encode_cursor(node: dict) -> str:
-    created = node["created_at"]
-    created = created.to_native() if isinstance(created, Neo4jDateTime) else created
-    raw = json.dumps([created.isoformat(), node["id"]]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> dict | None:
-    """The position a cursor points after, or None for the first page."""
-    if cursor is None:
-        return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        created, node_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return {"created_at": datetime.fromisoformat(created), "id": str(node_id)}
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput("after is not a cursor this API returned.", field="after") from None
-
 
 def connection(cls, nodes: list[dict], has_next_page: bool) -> Connection:
     edges = [Edge(node=from_node(cls, node), cursor=encode_cursor(node)) for node in nodes]

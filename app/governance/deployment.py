@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.audit.chain import record_audit
 from app.audit.entry import AuditEntry
-from app.catalog import validation as v
-from app.db import Tx
-from app.errors import Forbidden, InvalidInput
+from app.core import validation as v
+from app.core.db import Tx
+from app.core.errors import Forbidden, InvalidInput
 from app.governance import repository
 from app.governance.gate import EnvironmentVerdict, GateFacts, Unmet, evaluate_environment
 from app.governance.policy import Policies
@@ -91,6 +92,6 @@ def audit_refusal(tx: Tx, actor: str, action: str, refusal: Refusal, *, target_i
              "unmet": unmet_summary(refusal.unmet)}
     if refusal.candidates:
         after["candidates"] = {v.model_version: unmet_summary(v.unmet) for _, v in refusal.candidates}
-    tx.record_audit(AuditEntry(actor=actor, action=action, target_kind="Deployment",
+    record_audit(tx, AuditEntry(actor=actor, action=action, target_kind="Deployment",
                                target_key=f"{refusal.environment}/{refusal.name}", target_id=target_id,
                                after={k: value for k, value in after.items() if value is not None}, outcome="denied"))

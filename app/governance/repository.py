@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.db import Tx
+from app.core.db import Tx
 
 
 async def _one(tx: Tx, query: str, /, **params) -> dict | None:

@@ -12,14 +12,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.audit.chain import record_audit
 from app.audit.entry import AuditEntry
 from app.auth import scope
-from app.auth.permissions import SYSTEM, Principal
-from app.catalog import validation as v
-from app.catalog.kinds import Kinds
-from app.catalog.service import Actor, ModelVersionRef, _model_version_ref, _not_found
-from app.db import Database, Tx
-from app.errors import Forbidden, InvalidInput
+from app.core.access import SYSTEM, Principal
+from app.core import validation as v
+from app.core import vocabulary
+from app.core.kinds import Kinds
+from app.catalog.service import ModelVersionRef, model_version_ref, not_found
+from app.core.actor import Actor
+from app.core.db import Database, Tx
+from app.core.errors import Forbidden, InvalidInput
 from app.governance import repository
 from app.governance.gate import GateFacts, Verdict, evaluate
 from app.governance.policy import CHECK_KINDS, CrossTeamAction, Policies
@@ -64,7 +67,7 @@ async def record_check(db: Database, principal: Principal, model_version: ModelV
     """Record the outcome of one check of a version. One check per (version, kind): re-recording
     the same outcome changes nothing, a new outcome replaces the old (the audit trail keeps it).
     `at` (Python callers loading history, the demo) is when it was recorded; default now."""
-    ref = _model_version_ref(model_version, "modelVersion")
+    ref = model_version_ref(model_version, "modelVersion")
     kind = v.one_of("kind", kind, CHECK_KINDS)
     status = v.one_of("status", status, CHECK_STATUSES)
     note = v.description("note", note)
@@ -79,9 +82,9 @@ async def record_check(db: Database, principal: Principal, model_version: ModelV
         await _authorize(tx, policies, principal, ref, "record_check")
         record = await repository.record_check(tx, **params)
         if record is None:
-            raise _not_found(Kinds.MODEL_VERSION.value, ref)
+            raise not_found(Kinds.MODEL_VERSION.value, ref)
         if record["changed"]:
-            tx.record_audit(AuditEntry(actor=principal.name, action="recordCheck", target_kind="ModelVersion",
+            record_audit(tx, AuditEntry(actor=principal.name, action="recordCheck", target_kind="ModelVersion",
                                        target_key=Kinds.MODEL_VERSION.value.describe_key(ref), target_id=record["model_version_id"],
                                        before=_check_summary(kind, record["before"]),
                                        after=_check_summary(kind, record["check"])))
@@ -94,7 +97,7 @@ async def approve(db: Database, policies: Policies, principal: Principal, model_
                   stage: str, note: str | None = None, at: datetime | None = None) -> ApprovalRecorded:
     """Approve a version for a target stage. Never by its author (its creator or its producing run's);
     approving again changes nothing. The approver's roles are recorded: the policy counts those."""
-    ref = _model_version_ref(model_version, "modelVersion")
+    ref = model_version_ref(model_version, "modelVersion")
     stage = _target_stage(policies, stage)
     actor = _actor(principal, at)
     roles = sorted(role.value for role in principal.roles)
@@ -104,14 +107,14 @@ async def approve(db: Database, policies: Policies, principal: Principal, model_
     async def work(tx: Tx) -> ApprovalRecorded:
         authors = await repository.version_authors(tx, **ref)
         if authors is None:
-            raise _not_found(Kinds.MODEL_VERSION.value, ref)
+            raise not_found(Kinds.MODEL_VERSION.value, ref)
         await _authorize(tx, policies, principal, ref, "approve")
         if principal.name in authors["authors"]:
             raise Forbidden(f"{principal.name} authored {version_key(ref)} (created it or the run that produced it) "
                             "and cannot approve it: approvals must come from someone else.")
         record = await repository.record_approval(tx, **params)
         if record["created"]:
-            tx.record_audit(AuditEntry(actor=principal.name, action="approveModelVersion", target_kind="ModelVersion",
+            record_audit(tx, AuditEntry(actor=principal.name, action="approveModelVersion", target_kind="ModelVersion",
                                        target_key=Kinds.MODEL_VERSION.value.describe_key(ref), target_id=record["model_version_id"],
                                        after={"approvedFor": stage, "roles": roles}))
         return ApprovalRecorded(approval=record["approval"], created=record["created"])
@@ -121,7 +124,7 @@ async def approve(db: Database, policies: Policies, principal: Principal, model_
 
 async def gate_status(db: Database, policies: Policies, model_version: ModelVersionRef, stage: str) -> GateReport:
     """What a promotion of the version to `stage` would answer now, without promoting."""
-    ref = _model_version_ref(model_version, "modelVersion")
+    ref = model_version_ref(model_version, "modelVersion")
     stage = _target_stage(policies, stage)
 
     async def work(tx: Tx) -> GateReport:
@@ -134,7 +137,7 @@ async def promote(db: Database, policies: Policies, principal: Principal, model_
                   stage: str, *, at: datetime | None = None) -> Promotion:
     """Move a version to `stage` when the policy allows it; otherwise change nothing and say everything
     that is missing. The gate reads and the stage change happen in one write transaction."""
-    ref = _model_version_ref(model_version, "modelVersion")
+    ref = model_version_ref(model_version, "modelVersion")
     stage = _target_stage(policies, stage)
     actor = _actor(principal, at)
 
@@ -163,7 +166,7 @@ async def _authorize(tx: Tx, policies: Policies | None, principal: Principal, re
 async def _gate(tx: Tx, policies: Policies, ref: dict, stage: str) -> GateReport:
     record = await repository.gate_facts(tx, **ref, stage=stage)
     if record is None:
-        raise _not_found(Kinds.MODEL_VERSION.value, ref)
+        raise not_found(Kinds.MODEL_VERSION.value, ref)
     facts = _facts(record)
     return GateReport(verdict=evaluate(policies, facts, stage), facts=facts)
 
@@ -178,7 +181,7 @@ def _actor(principal: Principal, at: datetime | None) -> Actor:
 
 
 def _target_stage(policies: Policies, stage: str) -> str:
-    stage = v.one_of("stage", stage, v.STAGES)
+    stage = v.one_of("stage", stage, vocabulary.STAGES)
     if stage == "QUARANTINED":
         raise InvalidInput("QUARANTINED is set by incident response (quarantine), not by a promotion.", field="stage")
     return stage
@@ -206,8 +209,8 @@ async def record_stage_history(db: Database, model_version: ModelVersionRef, sta
     that happened elsewhere (an import), never for a promotion (the demo promotes through the
     gate). Replaying it changes nothing: a change older than the version's current stage is
     already history and is skipped."""
-    ref = _model_version_ref(model_version, "modelVersion")
-    stage = v.one_of("stage", stage, v.STAGES)
+    ref = model_version_ref(model_version, "modelVersion")
+    stage = v.one_of("stage", stage, vocabulary.STAGES)
 
     async def work(tx: Tx) -> dict:
         record = await _change_stage(tx, ref, stage, since, principal, action="recordStageHistory")
@@ -220,9 +223,9 @@ async def _change_stage(tx: Tx, ref: dict, stage: str, now: datetime, principal:
     """The stage change and its audit entry; the repository's record (node, before, changed, stale)."""
     record = await repository.change_stage(tx, **ref, stage=stage, now=now, principal=principal)
     if record is None:
-        raise _not_found(Kinds.MODEL_VERSION.value, ref)
+        raise not_found(Kinds.MODEL_VERSION.value, ref)
     if record["changed"]:
-        tx.record_audit(AuditEntry(actor=principal, action=action, target_kind="ModelVersion",
+        record_audit(tx, AuditEntry(actor=principal, action=action, target_kind="ModelVersion",
                                    target_key=Kinds.MODEL_VERSION.value.describe_key(ref), target_id=record["node"]["id"],
                                    before={"stage": record["before"]}, after={"stage": stage}))
     return record

@@ -9,16 +9,18 @@ from typing import Annotated
 
 import strawberry
 
-from app.auth.permissions import Permission, requires
+from app.catalog import loaders as catalog_loaders
+from app.auth.permissions import requires
+from app.core.access import Permission
 from app.catalog.inputs import ModelVersionRefInput, enum_value
-from app.catalog.kinds import Kinds
+from app.core.kinds import Kinds
 from app.catalog.types import Environment, ModelVersion, RiskTier, Stage, from_node
-from app.context import Info
+from app.core.context import Info
 from app.governance import service
 from app.governance.deployment import Refusal
 from app.governance.gate import Unmet
 from app.governance.policy import Policies, StagePolicy, TierRequirements
-from app.user_errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, answer
+from app.core.results import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, answer
 
 
 @strawberry.enum(description="What a check recorded against a model version examined.")
@@ -315,7 +317,7 @@ class DeploymentRefused:
     async def model_version(self, info: Info) -> ModelVersion | None:
         if self.served is None:
             return None
-        return from_node(ModelVersion, await info.context.loaders.by_key(Kinds.MODEL_VERSION.value).load(self.served))
+        return from_node(ModelVersion, await catalog_loaders.by_key(info, Kinds.MODEL_VERSION.value).load(self.served))
 
 
 def deployment_refused(refusal: Refusal) -> DeploymentRefused:

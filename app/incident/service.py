@@ -11,20 +11,22 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from app import limits
+from app.core import limits
+from app.audit.chain import record_audit
 from app.audit.entry import AuditEntry
 from app.catalog import repository as catalog_repository
-from app.catalog import validation as v
-from app.catalog.kinds import BY_LABEL, Kinds
-from app.catalog.service import Actor
-from app.db import Database, Tx
-from app.errors import Conflict, InvalidInput, NotFound
+from app.core import validation as v
+from app.core import vocabulary
+from app.core.kinds import BY_LABEL, Kinds
+from app.core.actor import Actor
+from app.core.db import Database, Tx
+from app.core.errors import Conflict, InvalidInput, NotFound
 from app.governance import deployment as deployment_gate
 from app.governance.deployment import Refusal
 from app.governance.gate import Requirement
 from app.governance.policy import Policies
 from app.incident import repository
-from app.lineage.service import Start, _start_id
+from app.lineage.service import Start, id_of_start
 
 OPEN = "OPEN"
 RELEASED = "RELEASED"
@@ -91,7 +93,7 @@ async def quarantine(db: Database, actor: Actor, start: Start, *, reason: str,
     window_from, window_to = _window(start)
 
     async def work(tx: Tx) -> Quarantined:
-        start_id = await _start_id(tx, start)
+        start_id = await id_of_start(tx, start)
         start_ref = ":".join([start.kind.label, start_id] + ([window_from.isoformat(), window_to.isoformat()]
                                                              if window_from else []))
         # Identical quarantines queue on the start node, so the later ones find the first's incident.
@@ -108,7 +110,7 @@ async def quarantine(db: Database, actor: Actor, start: Start, *, reason: str,
             principal=actor.principal)
         _refuse_partial(start, row)
         incident = (await repository.summaries(tx, [row["incident_id"]]))[row["incident_id"]]
-        tx.record_audit(AuditEntry(
+        record_audit(tx, AuditEntry(
             actor=actor.principal, action="quarantine", target_kind="Incident", target_key=incident["id"],
             target_id=incident["id"], before=None,
             after={"status": OPEN, "reason": reason, "start": incident["incident"]["start_key"],
@@ -131,7 +133,7 @@ async def release(db: Database, actor: Actor, *, incident_id: str, note: str) ->
             raise NotFound(f"Incident {incident_id} does not exist.", kind="Incident", key=incident_id)
         changed = row["before"] == OPEN
         if changed:
-            tx.record_audit(AuditEntry(
+            record_audit(tx, AuditEntry(
                 actor=actor.principal, action="releaseQuarantine", target_kind="Incident", target_key=incident_id,
                 target_id=incident_id, before={"status": OPEN}, after={"status": RELEASED, "note": note,
                                                                         "cleared": len(row["cleared"])}))
@@ -150,7 +152,7 @@ async def rollback_deployment(db: Database, actor: Actor, *, policies: Policies,
     quarantined version). None passing is a `Refusal` listing every candidate's unmet requirements
     (only its denied audit event is written), unless an admin's break-glass reason takes the most
     recently served one anyway. A deployment serving a version that is not quarantined is left as it is."""
-    environment = v.one_of("environment", environment, v.ENVIRONMENTS)
+    environment = v.one_of("environment", environment, vocabulary.ENVIRONMENTS)
     name = v.identifier("name", name)
     reason = _required_text("reason", reason)
     override = deployment_gate.break_glass_reason(actor.access, break_glass_reason)
@@ -218,7 +220,7 @@ async def rollback_deployment(db: Database, actor: Actor, *, policies: Policies,
         after = {"serving": key_text("ModelVersion", target), "reason": reason, "incidents": plan["incident_ids"]}
         if overrode:
             after["breakGlass"] = {"reason": override, "overrode": deployment_gate.unmet_summary(overrode)}
-        tx.record_audit(AuditEntry(
+        record_audit(tx, AuditEntry(
             actor=actor.principal, action="rollbackDeployment", target_kind="Deployment", target_key=label,
             target_id=plan["deployment"]["id"], before={"serving": key_text("ModelVersion", current)}, after=after))
         return RolledBack(deployment=switched["node"], changed=True, rolled_back_from=current,
@@ -343,7 +345,7 @@ def _refuse_partial(start: Start, row: dict) -> None:
 def _audit_flags(tx: Tx, actor: Actor, action: str, nodes: list[dict], incident_id: str, *, quarantined: bool) -> None:
     """One audit entry per node whose flag changed, so each one's trail says when and why."""
     for node in nodes:
-        tx.record_audit(AuditEntry(
+        record_audit(tx, AuditEntry(
             actor=actor.principal, action=action, target_kind=node["kind"],
             target_key=BY_LABEL[node["kind"]].describe_key(node),
             target_id=node["id"], before={"quarantined": not quarantined},

@@ -10,8 +10,10 @@ from typing import Annotated
 import strawberry
 from neo4j.time import DateTime as Neo4jDateTime
 
-from app import limits
-from app.auth.permissions import Permission, requires
+from app.catalog import loaders as catalog_loaders
+from app.core import limits
+from app.auth.permissions import requires
+from app.core.access import Permission
 from app.catalog.inputs import (
     BreakGlassInput,
     DatasetRefInput,
@@ -19,31 +21,19 @@ from app.catalog.inputs import (
     ModelVersionRefInput,
     break_glass_reason,
 )
-from app.catalog.kinds import Kinds
-from app.catalog.service import Actor
-from app.catalog.types import (
-    BreakGlass,
-    CatalogNode,
-    Connection,
-    Deployment,
-    Edge,
-    Environment,
-    ModelVersion,
-    PageInfo,
-    decode_cursor,
-    encode_cursor,
-    from_labelled,
-    from_node,
-)
-from app.context import Info
-from app.errors import InvalidInput
+from app.core.kinds import Kinds
+from app.core.actor import Actor
+from app.catalog.types import BreakGlass, CatalogNode, Deployment, Environment, ModelVersion, from_labelled, from_node
+from app.core.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor
+from app.core.context import Info
+from app.core.errors import InvalidInput
 from app.governance.deployment import Refusal
 from app.governance.types import DeploymentRefused, deployment_refused
 from app.incident import service
 from app.lineage.service import Start
-from app.lineage.types import _cursor, _offset
+from app.core.pagination import decode_offset_cursor, offset_cursor
 from app.system.types import KindCount
-from app.user_errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, answer
+from app.core.results import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, answer
 
 
 @strawberry.enum(description="Where an incident stands.")
@@ -92,7 +82,7 @@ class DeploymentRollback:
 async def _model_version(info: Info, version_id: str | None) -> ModelVersion | None:
     if version_id is None:
         return None
-    return from_node(ModelVersion, await info.context.loaders.by_id(Kinds.MODEL_VERSION.value).load(version_id))
+    return from_node(ModelVersion, await catalog_loaders.by_id(info, Kinds.MODEL_VERSION.value).load(version_id))
 
 
 @strawberry.type(description="One asset an incident affects, and how far downstream of the start it lies.")
@@ -146,7 +136,7 @@ class Incident:
         after: Annotated[str | None, strawberry.argument(
             description="Continue after this `endCursor` of a previous page; null for the first page.")] = None,
     ) -> AffectedPage:
-        offset = _offset(after)
+        offset = decode_offset_cursor(after)
         request = service.AffectedRequest(self.id, tuple(k.value for k in kinds) if kinds else None, first, offset)
         page = await info.context.loaders.batched("incident.affected", _load_affected(info)).load(request.checked())
         end = offset + len(page.items)
@@ -154,7 +144,7 @@ class Incident:
             total_count=page.total,
             items=[AffectedItem(kind=i["kind"], depth=i["depth"], node=from_labelled(i["kind"], i["node"]))
                    for i in page.items],
-            has_next_page=end < page.total, end_cursor=_cursor(end) if page.items else None)
+            has_next_page=end < page.total, end_cursor=offset_cursor(end) if page.items else None)
 
 
 def _load_affected(info: Info):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.db import Tx
+from app.core.db import Tx
 
 
 async def impact(tx: Tx, **params: Any) -> dict | None:

@@ -6,13 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from app import limits
+from app.core import limits
 from app.catalog import repository as catalog_repository
-from app.catalog import validation as v
-from app.catalog.kinds import Kind
-from app.catalog.validation import in_range
-from app.db import Database, Tx
-from app.errors import InvalidInput, NotFound
+from app.core import validation as v
+from app.core import vocabulary
+from app.core.kinds import Kind
+from app.core.validation import in_range
+from app.core.db import Database, Tx
+from app.core.errors import InvalidInput, NotFound
 from app.lineage import repository
 
 DEPTH_LIMIT = "DEPTH_LIMIT"
@@ -28,7 +29,7 @@ def _run_id(field: str, value: str) -> str:
 
 
 def _environment(field: str, value: str) -> str:
-    return v.one_of(field, value, v.ENVIRONMENTS)
+    return v.one_of(field, value, vocabulary.ENVIRONMENTS)
 
 
 # Each start kind: the member of the GraphQL start input that names it, and for each key field its
@@ -89,7 +90,8 @@ class ProvenanceAnswer:
     privacy_classes: list[str] = field(default_factory=list)
 
 
-async def _start_id(tx: Tx, start: Start) -> str:
+async def id_of_start(tx: Tx, start: Start) -> str:
+    """The id of the node an impact or provenance starts from; NotFound when there is none."""
     found = await catalog_repository.nodes_by_keys(tx, start.kind, [start.key])
     node = found.get(start.kind.key_of(start.key))
     if node is None:
@@ -112,7 +114,7 @@ async def impact(
         raise InvalidInput("The window must end after it starts.", field="createdBefore")
 
     async def work(tx: Tx) -> dict:
-        start_id = await _start_id(tx, start)
+        start_id = await id_of_start(tx, start)
         return await repository.impact(
             tx, start_id=start_id, window_from=start.window_from, window_to=start.window_to,
             as_of=as_of or datetime.now(UTC), max_depth=max_depth, budget=budget, kinds=kinds,
@@ -133,7 +135,7 @@ async def provenance(db: Database, start: Start, *, as_of: datetime | None = Non
     in_range("nodeBudget", budget, 1, limits.MAX_NODE_BUDGET)
 
     async def work(tx: Tx) -> dict | None:
-        start_id = await _start_id(tx, start)
+        start_id = await id_of_start(tx, start)
         return await repository.provenance(tx, start_id=start_id, as_of=as_of or datetime.now(UTC), budget=budget)
 
     row = await db.read(work)
@@ -179,7 +181,7 @@ async def subgraph(db: Database, start: Start, *, direction: str, depth: int, as
     in_range("nodeBudget", budget, 1, limits.MAX_NODE_BUDGET)
 
     async def work(tx: Tx) -> dict:
-        start_id = await _start_id(tx, start)
+        start_id = await id_of_start(tx, start)
         return await repository.subgraph(tx, direction, start_id=start_id, depth=depth,
                                          as_of=as_of or datetime.now(UTC), budget=budget)
 

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import datetime
 from enum import Enum
 from typing import Annotated
 
 import strawberry
 
-from app import limits
+from app.catalog import loaders as catalog_loaders
+from app.core import limits
 from app.catalog.inputs import DatasetRefInput, DatasetVersionRefInput, FeatureRefInput, ModelVersionRefInput
-from app.catalog.kinds import Kinds
+from app.core.kinds import Kinds
 from app.catalog.types import CatalogNode, Dataset, Environment, PrivacyClass, Team, from_labelled, from_node
-from app.context import Info
-from app.errors import InvalidInput
+from app.core.context import Info
+from app.core.errors import InvalidInput
+from app.core.pagination import decode_offset_cursor, offset_cursor
 from app.lineage import service
 from app.system.types import KindCount
 
@@ -137,7 +138,7 @@ class ImpactAnswer:
 
     @strawberry.field(description="The teams owning affected assets: who to notify.")
     async def owners(self, info: Info) -> list[Team]:
-        teams = await info.context.loaders.by_key(Kinds.TEAM.value).load_many([(name,) for name in self.owner_names])
+        teams = await catalog_loaders.by_key(info, Kinds.TEAM.value).load_many([(name,) for name in self.owner_names])
         return [from_node(Team, team) for team in teams if team is not None]
 
 
@@ -175,19 +176,6 @@ def _start(of: ImpactStartInput | ProvenanceStartInput | LineageStartInput, wind
     }[name]
     kind, key_values = key()
     return service.Start(kind=kind.value, key=key_values, window_from=window_from, window_to=window_to)
-
-
-def _offset(after: str | None) -> int:
-    if after is None:
-        return 0
-    try:
-        return int(base64.urlsafe_b64decode(after + "=" * (-len(after) % 4)).decode().removeprefix("offset:"))
-    except ValueError:
-        raise InvalidInput("after is not a cursor this API returned.", field="after") from None
-
-
-def _cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
 
 
 def _item(raw: dict) -> ImpactItem:
@@ -228,7 +216,7 @@ class LineageQuery:
         after: Annotated[str | None, _arg(
             "Continue after this `endCursor` of a previous page; null for the first page.")] = None,
     ) -> ImpactAnswer:
-        offset = _offset(after)
+        offset = decode_offset_cursor(after)
         answer = await service.impact(
             info.context.db, _start(of, created_after, created_before), as_of=as_of, max_depth=max_depth,
             budget=node_budget, kinds=[k.value for k in kinds] if kinds else None,
@@ -239,7 +227,7 @@ class LineageQuery:
             complete=answer.complete, cut_reasons=answer.cut_reasons, start_count=answer.start_count,
             counts=[KindCount(kind=k, count=c) for k, c in sorted(answer.counts.items())],
             total_count=answer.total, owner_names=answer.owners, items=[_item(i) for i in answer.items],
-            has_next_page=end < answer.total, end_cursor=_cursor(end) if answer.items else None,
+            has_next_page=end < answer.total, end_cursor=offset_cursor(end) if answer.items else None,
         )
 
     @strawberry.field(description="Everything upstream of a model version or a deployment, to the raw sources, "

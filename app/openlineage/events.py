@@ -28,22 +28,18 @@ from typing import Any
 import fastjsonschema
 from fastjsonschema import JsonSchemaValueException
 
-from app.catalog import validation as v
-from app.config import Settings
-from app.errors import InvalidInput
+from app.core import validation as v
+from app.core.vocabulary import MODEL_VERSION_FACET, PARAMETERS_FACET, RUN_STATE_RANK, TERMINAL_RUN_STATES
+from app.core.config import Settings
+from app.core.errors import InvalidInput
 
 # The snapshot an event means when it names a dataset without a `version` facet. One stable
 # name (not one per run) so that a producer's output and a consumer's input meet in the same
 # node whichever arrives first; per-snapshot precision needs the version facet.
 UNVERSIONED = "unversioned"
 
-MODEL_VERSION_FACET = "lineagegraph_modelVersion"
-PARAMETERS_FACET = "lineagegraph_parameters"
 FACETS_SCHEMA_FILE = "lineagegraph-facets-1-0-0.json"
 
-TERMINAL_STATES = ("COMPLETE", "FAIL", "ABORT")
-# START < RUNNING < a terminal state; OTHER says nothing about the state.
-STATE_RANK = {"START": 1, "RUNNING": 2, "COMPLETE": 3, "FAIL": 3, "ABORT": 3}
 
 # How far ahead of the registry's clock an eventTime may be (Settings.max_clock_skew; the route
 # passes the configured one).
@@ -298,9 +294,9 @@ def _read_run_event(event: dict, at: datetime, changes: GraphChanges) -> None:
     facets = run.get("facets") or {}
     event_type = event.get("eventType")
     extra: dict[str, Any] = {"job": (job_namespace, job_name), "started_at": at}
-    if event_type in STATE_RANK:
-        extra["state"] = (STATE_RANK[event_type], at, event_type)
-    if event_type in TERMINAL_STATES:
+    if event_type in RUN_STATE_RANK:
+        extra["state"] = (RUN_STATE_RANK[event_type], at, event_type)
+    if event_type in TERMINAL_RUN_STATES:
         extra["ended_at"] = at
     changes.node("Run", at, facets=_run_facets(facets), extra=extra, run_id=run_id)
 

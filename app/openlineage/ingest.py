@@ -30,13 +30,14 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
+from app.audit.chain import record_audit
 from app.audit.entry import AuditEntry
 from app.audit.service import DENIED_TARGET_KIND, record_lineage_events
 from app.auth import scope as team_scope
-from app.auth.permissions import Permission, Principal
+from app.core.access import Permission, Principal
 from app.auth.service import AUTHENTICATION_CACHE, current_access
-from app.db import Database, Tx
-from app.errors import Conflict, DomainError, Forbidden, InvalidInput, QueryTimeout, Unauthenticated, Unavailable
+from app.core.db import Database, Tx
+from app.core.errors import Conflict, DomainError, Forbidden, InvalidInput, QueryTimeout, Unauthenticated, Unavailable
 from app.openlineage import repository, scope
 from app.openlineage.events import GraphChanges
 
@@ -198,7 +199,7 @@ async def _admit(tx: Tx, batch: list[_Pending]) -> tuple[list[tuple[_Pending, Gr
             scope.establish(owners, pending.changes)
         except Forbidden as refusal:
             refusals[index] = refusal
-            tx.record_audit(AuditEntry(actor=cached.name, action=ACTION, target_kind=DENIED_TARGET_KIND,
+            record_audit(tx, AuditEntry(actor=cached.name, action=ACTION, target_kind=DENIED_TARGET_KIND,
                                        target_key=ACTION, outcome="denied",
                                        after={"reason": refusal.message, "field": refusal.details.get("field"),
                                               "event": pending.changes.summary}))

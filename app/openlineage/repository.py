@@ -12,8 +12,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from app.db import Tx
-from app.errors import Conflict
+from app.core.db import Tx
+from app.core.errors import Conflict
 from app.openlineage.events import GraphChanges, NodeChange, node_id
 
 STAGE_ID = node_id("Stage", "DEVELOPMENT")

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from app.auth import scope
-from app.auth.permissions import Principal
-from app.errors import Forbidden
+from app.core.access import Principal
+from app.core.errors import Forbidden
 from app.openlineage.events import GraphChanges, Mention
 
 

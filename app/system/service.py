@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app import __version__
-from app.db import Database, Tx
-from app.migrations import latest_version
+from app.core.db import Database, Tx
+from app.system.migrations import latest_version
 from app.system import repository
 
 

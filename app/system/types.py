@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from app.context import Info
+from app.core.context import Info
 from app.system import service
 
 

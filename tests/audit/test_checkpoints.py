@@ -13,8 +13,8 @@ from starlette.testclient import TestClient
 
 from app.audit import chain
 from app.audit import checkpoint as checkpoints
-from app.cli import main
-from app.web import create_app
+from app.cli.main import main
+from app.http.app import create_app
 from tests.audit.test_audit_trail import _events, _register_history
 from tests.conftest import ADMIN_HEADERS
 

@@ -10,9 +10,10 @@ import pytest
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLScalarType
 from starlette.testclient import TestClient
 
-from app.auth.permissions import Requires, Role
-from app.schema import schema
-from app.web import create_app
+from app.auth.permissions import Requires
+from app.core.access import Role
+from app.graphql.schema import schema
+from app.http.app import create_app
 from tests.catalog.fingerprint import graph_fingerprint
 
 ALL = {role.value for role in Role}

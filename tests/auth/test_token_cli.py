@@ -8,10 +8,10 @@ import json
 import httpx
 from click.testing import CliRunner
 
-from app.auth.cli import ROLES
-from app.auth.permissions import Role
-from app.cli import main
-from app.localneo4j import free_port
+from app.cli.tokens import ROLES
+from app.core.access import Role
+from app.cli.main import main
+from app.cli.localneo4j import free_port
 from tests.conftest import ADMIN_HEADERS
 
 ME = "{ me { name roles teams } }"

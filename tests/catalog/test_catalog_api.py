@@ -309,9 +309,9 @@ def test_an_older_deployment_switch_cannot_rewrite_newer_history(registry, setti
     from datetime import UTC, datetime
 
     from app.catalog import service
-    from app.config import default_policy_file
-    from app.db import Database
-    from app.errors import Conflict
+    from app.core.config import default_policy_file
+    from app.core.db import Database
+    from app.core.errors import Conflict
     from app.governance.policy import load_policies
 
     policies = load_policies(default_policy_file())
@@ -339,7 +339,7 @@ def test_an_older_deployment_switch_cannot_rewrite_newer_history(registry, setti
 
 def test_the_graphql_enums_spell_the_service_vocabularies():
     from app.catalog import types
-    from app.catalog import validation as v
+    from app.core import vocabulary as v
 
     pairs = [(types.Stage, v.STAGES), (types.PrivacyClass, v.PRIVACY_CLASSES), (types.RiskTier, v.RISK_TIERS),
              (types.RunState, v.RUN_STATES), (types.Environment, v.ENVIRONMENTS),

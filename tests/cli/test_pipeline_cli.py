@@ -10,10 +10,10 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from app import pipeline_cli
-from app.cli import main
-from app.client import RegistryClient, RegistryDenied, RegistryRefused, RegistryUnreachable
-from app.localneo4j import free_port
+from app.cli import pipeline as pipeline_cli
+from app.cli.main import main
+from app.cli.client import RegistryClient, RegistryDenied, RegistryRefused, RegistryUnreachable
+from app.cli.localneo4j import free_port
 from tests.catalog.fingerprint import graph_fingerprint
 
 REGISTER = """mutation {

@@ -9,7 +9,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from app.cli import main
+from app.cli.main import main
 from tests.catalog.fingerprint import graph_fingerprint
 from tests.governance.story import build_base, build_pipeline, kinds, promote, record_check, train
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from app.cli import main
-from app.localneo4j import free_port
+from app.cli.main import main
+from app.cli.localneo4j import free_port
 from tests.governance.story import build_base, build_pipeline, record_check, train
 
 

@@ -7,11 +7,11 @@ from typing import get_args
 
 import pytest
 
-from app.auth.permissions import Role
-from app.config import Settings, default_policy_file
+from app.core.access import Role
+from app.core.config import Settings, default_policy_file
 from app.governance import gate, policy, types
 from app.governance.policy import PolicyFileError, load_policies
-from app.web import create_app
+from app.http.app import create_app
 
 VALID = """version: 1
 stages:

@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from app.catalog.service import ModelVersionRef
-from app.db import Database
+from app.core.db import Database
 from app.governance import service
 
 REGISTER = """mutation { registerModel(input: {name: "credit-scoring", riskTier: HIGH}) { __typename }

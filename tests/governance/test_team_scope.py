@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from app.governance.policy import PolicyFileError, load_policies
-from app.web import create_app
+from app.http.app import create_app
 from tests.catalog.fingerprint import graph_fingerprint
 from tests.conftest import ADMIN_HEADERS
 from tests.governance.story import APPROVE, PROMOTE, RECORD_CHECK, register

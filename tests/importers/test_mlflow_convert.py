@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openlineage.client.serde import Serde
 
-from app.importers import mlflow as importer
+from app.cli import mlflow as importer
 from app.openlineage.events import read_event
 from tests.importers.mlflow_store import COMMIT_A, COMMIT_B, EXPERIMENT, MODEL, REPO_URL
 

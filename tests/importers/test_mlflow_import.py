@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 from click.testing import CliRunner
 
-from app.cli import main
-from app.localneo4j import free_port
+from app.cli.main import main
+from app.cli.localneo4j import free_port
 from tests.catalog.fingerprint import graph_fingerprint
 from tests.importers.mlflow_store import COMMIT_A, COMMIT_B, EXPERIMENT, MODEL, REPO_URL
 

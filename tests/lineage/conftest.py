@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from app.db import Database
+from app.core.db import Database
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,9 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, note, settings, strategies as st
 
 from app.catalog import service
-from app.catalog.service import Actor, DatasetVersionRef, FeatureRef, ModelVersionInput, ModelVersionRef, RunIO
-from app.db import Database
+from app.catalog.service import DatasetVersionRef, FeatureRef, ModelVersionInput, ModelVersionRef, RunIO
+from app.core.actor import Actor
+from app.core.db import Database
 from tests.lineage import registry_model as model
 from tests.lineage.registry_model import NOW, Registry
 from tests.lineage.support import UNGATED

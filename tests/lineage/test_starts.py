@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.catalog import service
-from app.catalog.service import Actor, DatasetVersionRef, FeatureRef, ModelVersionInput, ModelVersionRef, RunIO
+from app.catalog.service import DatasetVersionRef, FeatureRef, ModelVersionInput, ModelVersionRef, RunIO
+from app.core.actor import Actor
 from tests.lineage.support import UNGATED
 
 T0 = datetime(2025, 3, 3, tzinfo=UTC)

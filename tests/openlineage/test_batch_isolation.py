@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from app.auth.permissions import SYSTEM
-from app.db import Database
+from app.core.access import SYSTEM
+from app.core.db import Database
 from app.openlineage.events import FacetValue, read_event
 from app.openlineage.ingest import LineageIngest
 from tests.openlineage.story import DATASET_EVENT, PRODUCER, _facet

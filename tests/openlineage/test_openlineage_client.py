@@ -17,7 +17,7 @@ from openlineage.client.facet_v2 import (
 )
 from openlineage.client.transport.http import ApiKeyTokenProvider, HttpCompression, HttpConfig, HttpTransport
 
-from app.openlineage.events import MODEL_VERSION_FACET
+from app.core.vocabulary import MODEL_VERSION_FACET
 from tests.conftest import ADMIN_TOKEN
 
 T0 = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.auth.service import authenticate
-from app.db import Database
-from app.errors import Forbidden
+from app.core.db import Database
+from app.core.errors import Forbidden
 from app.openlineage.events import read_event
 from app.openlineage.ingest import LineageIngest
 from tests.catalog.fingerprint import graph_fingerprint

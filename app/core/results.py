@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import strawberry
 
-from app.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from app.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 
 
 @strawberry.interface(description="An expected failure: a stable machine code and a sentence to act on.")

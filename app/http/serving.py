@@ -8,7 +8,7 @@ import asyncio
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from app.config import Settings
+from app.core.config import Settings
 
 
 def protocol_with_header_timeout(seconds: float) -> type[HttpToolsProtocol]:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import dateutil.parser
 from strawberry.types.scalar import ScalarDefinition
 
-from app.errors import InvalidInput
+from app.core.errors import InvalidInput
 
 
 def parse_datetime(value: object) -> datetime:

@@ -21,26 +21,26 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from cross_web import HTTPException
 
-from app import limits
-from app.auth.middleware import Authenticate
+from app.core import limits
+from app.http.authentication import Authenticate
 from app.auth.service import recheck_writer
-from app.config import Settings
-from app.context import Context, principal_of
-from app.db import Database, Tx
-from app.errors import BadRequest, DomainError, QueryTimeout, Unavailable
+from app.core.config import Settings
+from app.core.context import Context, principal_of
+from app.core.db import Database, Tx
+from app.core.errors import BadRequest, DomainError, QueryTimeout, Unavailable
 from app.audit.checkpoint import load_public_key
 from app.governance.policy import load_policies
-from app.graphql_errors import present_errors
-from app.http_errors import error_response, read_json_object, refusal, status_for_error_codes
-from app.logs import configure_logging
-from app.migrations import latest_version, migrate
-from app.openlineage import routes as lineage_routes
+from app.graphql.errors import present_errors
+from app.http.errors import error_response, read_json_object, refusal, status_for_error_codes
+from app.core.logs import configure_logging
+from app.system.migrations import latest_version, migrate
+from app.http import lineage_events as lineage_routes
 from app.openlineage.ingest import LineageIngest
-from app.queries import QueryCatalog, QueryFileError, load_queries
-from app.schema import schema
+from app.core.cypher import QueryCatalog, QueryFileError, load_queries
+from app.graphql.schema import schema
 from app.system import repository as system_repository
 
-log = logging.getLogger("app.web")
+log = logging.getLogger("app.http.app")
 
 # How often a service that started without its database tries to prepare it again.
 _PREPARE_RETRY_SECONDS = 2.0

@@ -22,8 +22,8 @@ from typing import Any
 
 import click
 
-from app.catalog.validation import GIT_COMMIT, IDENTIFIER, VERSION
-from app.client import (
+from app.core.validation import GIT_COMMIT, IDENTIFIER, VERSION
+from app.cli.client import (
     DEFAULT_TIMEOUT,
     DEFAULT_URL,
     EXIT_OK,

@@ -21,8 +21,8 @@ from pathlib import Path
 import click
 
 from app.audit import checkpoint as checkpoints
-from app.client import EXIT_OK, EXIT_REFUSED, RegistryError
-from app.pipeline_cli import _fail, _print_json, _remote, registry_options
+from app.cli.client import EXIT_OK, EXIT_REFUSED, RegistryError
+from app.cli.pipeline import _fail, _print_json, _remote, registry_options
 
 SIGNING_KEY_ENV = "LINEAGEGRAPH_AUDIT_SIGNING_KEY"
 

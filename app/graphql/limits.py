@@ -25,7 +25,7 @@ from graphql import (
     ValidationRule,
 )
 
-from app import limits
+from app.core import limits
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import re
 
-from app.db import Database, Tx
-from app.queries import Query, QueryCatalog, QueryFileError
+from app.core.db import Database, Tx
+from app.core.cypher import Query, QueryCatalog, QueryFileError
 
 log = logging.getLogger(__name__)
 

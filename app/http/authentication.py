@@ -11,10 +11,10 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from app.auth.service import ANONYMOUS, REQUEST_PRINCIPAL, authenticate, hash_token
-from app.auth.permissions import Principal
-from app.config import Settings
-from app.errors import DomainError
-from app.http_errors import error_response, refusal
+from app.core.access import Principal
+from app.core.config import Settings
+from app.core.errors import DomainError
+from app.http.errors import error_response, refusal
 
 _PROTECTED = ("/graphql", "/api/")
 

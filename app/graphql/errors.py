@@ -15,7 +15,7 @@ import re
 from asgi_correlation_id import correlation_id
 from graphql.error import GraphQLError, GraphQLSyntaxError
 
-from app.errors import DomainError
+from app.core.errors import DomainError
 
 log = logging.getLogger("app.graphql")
 

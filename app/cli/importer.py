@@ -63,8 +63,8 @@ def mlflow(tracking_uri: str, model_registry_uri: str | None, registry_url: str,
     /api/v1/lineage; the registry merges them idempotently, so importing again changes
     nothing (and picks up what is new).
     """
-    from app.catalog import validation as v
-    from app.importers import mlflow as importer
+    from app.core import validation as v
+    from app.cli import mlflow as importer
 
     if not v.NAMESPACE.fullmatch(namespace):
         raise click.BadParameter("expected a source-system name such as 'mlflow' or 'mlflow://tracking.example.com'",

@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from app.context import principal_of
-from app.http_errors import read_json
+from app.core.context import principal_of
+from app.http.errors import read_json
 from app.audit.service import record_denied
-from app.auth.permissions import Permission
-from app.errors import BadRequest, Forbidden, PayloadTooLarge, UnsupportedMediaType
+from app.core.access import Permission
+from app.core.errors import BadRequest, Forbidden, PayloadTooLarge, UnsupportedMediaType
 from app.openlineage.events import FACETS_SCHEMA_FILE, facets_schema, read_event
 
 LINEAGE_PATH = "/api/v1/lineage"

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as _Info
 
-from app.auth.permissions import Principal
-from app.catalog.loaders import CatalogLoaders
-from app.config import Settings
-from app.db import Database
-from app.governance.policy import Policies
+from app.core.access import Principal
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.loaders import RequestLoaders
+
+if TYPE_CHECKING:  # for type checkers only: the shared base never imports a domain when it runs
+    from app.governance.policy import Policies
+
 
 def principal_of(request: Request) -> Principal:
-    """Who is calling, as app.auth.middleware authenticated it."""
+    """Who is calling, as the HTTP edge authenticated it (app/http/authentication.py)."""
     return request.state.principal
 
 
@@ -34,10 +37,7 @@ class Context:
     # The key audit checkpoints must be signed with (LINEAGEGRAPH_AUDIT_PUBLIC_KEY), if any.
     audit_public_key: Ed25519PublicKey | None = None
     # DataLoaders are created per request so a cached answer never leaks between callers.
-    loaders: CatalogLoaders = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.loaders = CatalogLoaders(self.db)
+    loaders: RequestLoaders = field(default_factory=RequestLoaders, init=False)
 
 
 Info: TypeAlias = _Info[Context, None]

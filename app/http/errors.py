@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 from starlette.responses import JSONResponse
 
-from app import limits
-from app.errors import BadRequest, DomainError
+from app.core import limits
+from app.core.errors import BadRequest, DomainError
 
 OUTAGE_STATUS = {"UNAVAILABLE": 503, "TIMEOUT": 504}
 

@@ -7,13 +7,13 @@ from datetime import datetime
 import strawberry
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 
-from app import limits
+from app.core import limits
 from app.audit.types import AuditQuery
 from app.auth.types import AccessMutation, AccessQuery
 from app.catalog.mutations import CatalogMutation
 from app.catalog.queries import CatalogQuery
-from app.graphql_limits import DocumentLimits
-from app.graphql_scalars import DATETIME
+from app.graphql.limits import DocumentLimits
+from app.graphql.scalars import DATETIME
 from app.governance.types import GovernanceMutation, GovernanceQuery
 from app.incident.types import IncidentMutation, IncidentQuery
 from app.lineage.types import LineageQuery

@@ -22,8 +22,8 @@ from typing import Any
 
 import click
 
-from app.client import EXIT_OK, RegistryError
-from app.pipeline_cli import _fail, _iso, _print_json, _remote, _Time, registry_options
+from app.cli.client import EXIT_OK, RegistryError
+from app.cli.pipeline import _fail, _iso, _print_json, _remote, _Time, registry_options
 
 # The values of app.auth.permissions.Role (a test keeps them equal); not imported, so the CLI
 # does not load the GraphQL server's modules to parse its options.

@@ -46,22 +46,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from app.catalog import service
-from app.catalog.kinds import Kinds
-from app.catalog.service import (
-    Actor,
-    DatasetRef,
-    DatasetVersionRef,
-    FeatureRef,
-    Metric,
-    ModelVersionInput,
-    ModelVersionRef,
-    RunIO,
-    SchemaField,
-    TrainingEvent,
-)
-from app.auth.permissions import Principal, Role
-from app.config import default_policy_file
-from app.db import Database
+from app.core.kinds import Kinds
+from app.catalog.service import DatasetRef, DatasetVersionRef, FeatureRef, Metric, ModelVersionInput, ModelVersionRef, RunIO, SchemaField, TrainingEvent
+from app.core.actor import Actor
+from app.core.access import Principal, Role
+from app.core.config import default_policy_file
+from app.core.db import Database
 from app.governance import service as governance
 from app.governance.deployment import Refusal
 from app.governance.policy import Policies, load_policies

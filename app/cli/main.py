@@ -12,8 +12,8 @@ import sys
 
 import click
 
-from app.config import Settings
-from app.localneo4j import LocalNeo4jError, from_settings
+from app.core.config import Settings
+from app.cli.localneo4j import LocalNeo4jError, from_settings
 
 
 def _settings() -> Settings:
@@ -38,10 +38,10 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
 
     from app.audit.checkpoint import CheckpointError
     from app.governance.policy import PolicyFileError
-    from app.logs import configure_logging
-    from app.serving import uvicorn_config
-    from app.queries import QueryFileError
-    from app.web import create_app
+    from app.core.logs import configure_logging
+    from app.http.serving import uvicorn_config
+    from app.core.cypher import QueryFileError
+    from app.http.app import create_app
 
     settings = _settings()
     configure_logging(settings.log_level)
@@ -167,14 +167,14 @@ def migrate() -> None:
 def demo() -> None:
     """Load the sample registry (credit scoring, a fine-tuned LLM) into the configured Neo4j.
 
-    Idempotent: loading it again changes nothing. `app/demo.py` tells the story.
+    Idempotent: loading it again changes nothing. `app/cli/demo.py` tells the story.
     """
     _echo_counts(_load_demo(_settings()))
 
 
 def _load_demo(settings: Settings) -> dict[str, int]:
     """Migrate the graph if needed, then register the demo content; counts by kind."""
-    from app.demo import load_demo
+    from app.cli.demo import load_demo
     from app.governance.policy import PolicyFileError, load_policies
 
     try:
@@ -187,10 +187,10 @@ def _load_demo(settings: Settings) -> dict[str, int]:
 def _on_prepared_graph(settings: Settings, work=None):
     """Connect, apply migrations and check the queries, then run `work(db, applied)` (or return the
     migrations applied); errors as click errors."""
-    from app.db import Database
-    from app.errors import DomainError, Unavailable
-    from app.queries import QueryFileError, load_queries
-    from app.web import prepare_graph
+    from app.core.db import Database
+    from app.core.errors import DomainError, Unavailable
+    from app.core.cypher import QueryFileError, load_queries
+    from app.http.app import prepare_graph
 
     async def run():
         db = Database.connect(settings, load_queries(settings.cypher_dir))
@@ -217,25 +217,25 @@ def _echo_counts(counts: dict[str, int], *, err: bool = False) -> None:
 @main.command("export-schema")
 def export_schema() -> None:
     """Print the GraphQL SDL (what `schema.graphql` holds)."""
-    from app.schema import schema
+    from app.graphql.schema import schema
 
     click.echo(schema.as_str())
 
 
-from app.pipeline_cli import deploy, run  # noqa: E402  (the CI/CD commands, app/pipeline_cli.py)
+from app.cli.pipeline import deploy, run  # noqa: E402  (the CI/CD commands, app/pipeline_cli.py)
 
 main.add_command(deploy)
 main.add_command(run)
 
 
-from app.importers.cli import import_ as import_group  # noqa: E402  (the `import` commands, after main exists)
+from app.cli.importer import import_ as import_group  # noqa: E402  (the `import` commands, after main exists)
 main.add_command(import_group)
 
-from app.governance.cli import gate  # noqa: E402  (`lineagegraph gate`, app/governance/cli.py)
+from app.cli.gate import gate  # noqa: E402  (`lineagegraph gate`, app/governance/cli.py)
 main.add_command(gate)
 
-from app.auth.cli import token  # noqa: E402  (`lineagegraph token …`, app/auth/cli.py)
+from app.cli.tokens import token  # noqa: E402  (`lineagegraph token …`, app/auth/cli.py)
 main.add_command(token)
 
-from app.audit.cli import audit  # noqa: E402  (`lineagegraph audit …`, app/audit/cli.py)
+from app.cli.audit import audit  # noqa: E402  (`lineagegraph audit …`, app/audit/cli.py)
 main.add_command(audit)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
-from app.errors import InvalidInput
+from app.core.errors import InvalidInput
 
 # An identifier: team, model, feature, feature group and metric names, tags' parts.
 IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
@@ -27,14 +27,6 @@ TAG = re.compile(r"[a-z0-9][a-z0-9._:-]{0,63}")
 GIT_COMMIT = re.compile(r"[0-9a-f]{7,64}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-# The closed vocabularies (the GraphQL enums in app/catalog/types.py spell the same values;
-# a test keeps them equal). Checked here too because Python callers (demo, importers) skip GraphQL.
-STAGES = ("DEVELOPMENT", "STAGING", "PRODUCTION", "ARCHIVED", "QUARANTINED")
-PRIVACY_CLASSES = ("PUBLIC", "INTERNAL", "CONFIDENTIAL", "PII", "SENSITIVE_PII")
-RISK_TIERS = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
-RUN_STATES = ("START", "RUNNING", "COMPLETE", "FAIL", "ABORT")
-ENVIRONMENTS = ("development", "test", "staging", "production")
-DEPLOYMENT_STATUSES = ("ACTIVE", "INACTIVE", "ROLLED_BACK")
 
 MAX_NAME = 500  # dataset names may be long paths or table names
 MAX_TEXT_KEY = 255

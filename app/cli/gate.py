@@ -16,8 +16,8 @@ import sys
 
 import click
 
-from app.client import EXIT_OK, EXIT_REFUSED, RegistryError
-from app.pipeline_cli import _fail, _print_json, _remote, registry_options
+from app.cli.client import EXIT_OK, EXIT_REFUSED, RegistryError
+from app.cli.pipeline import _fail, _print_json, _remote, registry_options
 
 STAGES = ("STAGING", "PRODUCTION", "ARCHIVED", "DEVELOPMENT")
 

@@ -24,9 +24,9 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from app.config import Settings
-from app.errors import QueryTimeout, Unavailable
-from app.queries import QueryCatalog
+from app.core.config import Settings
+from app.core.errors import QueryTimeout, Unavailable
+from app.core.cypher import QueryCatalog
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -43,13 +43,20 @@ class Tx:
     def __init__(self, tx: AsyncManagedTransaction, db: Database):
         self._tx = tx
         self._db = db
-        # Audit events of this transaction, chained and written just before it commits.
-        self.audit_entries: list = []
+        # What the use case's work handed over to be written just before the commit, by hook.
+        self._before_commit: dict[Callable[[Tx, list], Awaitable[None]], list] = {}
 
-    def record_audit(self, entry) -> None:
-        """Have `entry` (an app.audit.entry.AuditEntry) appended to the audit chain in this
-        transaction: it commits with the change it describes, or not at all."""
-        self.audit_entries.append(entry)
+    def before_commit(self, flush: Callable[[Tx, list], Awaitable[None]], item: Any) -> None:
+        """Have `flush(tx, items)` run once, after the use case's work and in its transaction, with
+        every item handed over this way: they commit with the change they belong to, or not at all.
+        (The audit chain appends its events so: app/audit/chain.py, `record_audit`.)"""
+        self._before_commit.setdefault(flush, []).append(item)
+
+    async def flush_before_commit(self) -> None:
+        while self._before_commit:  # a hook may hand over more (to another hook)
+            flush, items = next(iter(self._before_commit.items()))
+            del self._before_commit[flush]
+            await flush(self, items)
 
     async def records(self, name: str, /, **params: Any) -> list[Record]:
         """All records of the named query."""
@@ -142,10 +149,7 @@ class Database:
             if guard is not None:
                 await guard(wrapped)
             result = await work(wrapped, *args, **kwargs)
-            if wrapped.audit_entries:
-                from app.audit.chain import append  # the audit package builds on this module
-
-                await append(wrapped, wrapped.audit_entries)
+            await wrapped.flush_before_commit()
             return result
 
         async with self.mapped_errors():

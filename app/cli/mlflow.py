@@ -61,8 +61,8 @@ from openlineage.client.facet_v2 import (
     source_code_location_job,
 )
 
-from app.catalog import validation as v
-from app.errors import InvalidInput
+from app.core import validation as v
+from app.core.errors import InvalidInput
 
 PRODUCER = "https://github.com/lineagegraph/lineagegraph/tree/main/app/importers/mlflow.py"
 FACETS_SCHEMA = "https://lineagegraph.dev/spec/facets/1-0-0/LineagegraphFacets.json"
