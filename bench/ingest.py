@@ -39,7 +39,7 @@ import httpx
 from app.core.config import default_cypher_dir
 from app.core.db import Database
 from app.openlineage import repository
-from app.openlineage.events import GraphChanges, read_event
+from app.openlineage.inputs import GraphChanges, read_event
 from app.http.lineage_events import LINEAGE_PATH
 from app.core.cypher import load_queries
 from bench.run import echo, prepare, settings_for, start_neo4j, start_service, summary

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 import strawberry
 
-from app.auth import service
-from app.auth.permissions import requires
-from app.core.access import Permission, Role
-from app.core.context import Info
-from app.core.results import ForbiddenError, InvalidInputError, NotFoundError, answer
+from app.core.access import Role
+
 
 @strawberry.type(description="The caller, as the registry authenticated it.")
 class Me:
@@ -45,63 +41,3 @@ class ApiToken:
 class IssuedApiToken:
     secret: str = strawberry.field(description="Send it as `Authorization: Bearer <secret>`; store it safely.")
     token: ApiToken = strawberry.field(description="The token's record.")
-
-
-@strawberry.input(description="Give a principal exactly these roles and teams, and a new API token.")
-class CreateApiTokenInput:
-    principal: str = strawberry.field(description="The person or pipeline, e.g. `ana` or `airflow-prod`; created when new.")
-    roles: list[Role] = strawberry.field(description="Its roles from now on (replacing earlier ones); at least one.")
-    teams: list[str] = strawberry.field(default_factory=list,
-                                        description="The teams it belongs to from now on (each must exist).")
-    description: str | None = strawberry.field(default=None, description="What the token is for.")
-    expires_at: datetime | None = strawberry.field(default=None, description="When it stops working; default never.")
-
-
-CreateApiTokenResult = Annotated[
-    IssuedApiToken | InvalidInputError | NotFoundError | ForbiddenError,
-    strawberry.union("CreateApiTokenResult", description="The issued token, or why none was issued."),
-]
-RevokeApiTokenResult = Annotated[
-    ApiToken | NotFoundError | InvalidInputError | ForbiddenError,
-    strawberry.union("RevokeApiTokenResult", description="The revoked token's record, or why it was not revoked."),
-]
-
-
-@strawberry.type
-class AccessQuery:
-    @strawberry.field(description="Who the registry takes the caller for, with its roles, teams and permissions.")
-    def me(self, info: Info) -> Me:
-        principal = info.context.principal
-        return Me(name=principal.name, roles=sorted(principal.roles, key=lambda r: r.value),
-                  teams=sorted(principal.teams), permissions=sorted(p.value for p in principal.permissions))
-
-    @strawberry.field(description="API tokens (never their secrets), newest first. Admins only.",
-                      extensions=requires(Permission.MANAGE_ACCESS))
-    async def api_tokens(
-        self, info: Info,
-        principal: Annotated[str | None, strawberry.argument(description="Only this principal's tokens.")] = None,
-        first: Annotated[int, strawberry.argument(description="How many, at most 500.")] = 100,
-    ) -> list[ApiToken]:
-        return [ApiToken.of(r) for r in await service.list_tokens(info.context.db, principal=principal, first=first)]
-
-
-@strawberry.type
-class AccessMutation:
-    @strawberry.mutation(description="Give a principal roles and teams and issue it an API token. Admins only.",
-                         extensions=requires(Permission.MANAGE_ACCESS))
-    async def create_api_token(
-        self, info: Info,
-        input: Annotated[CreateApiTokenInput, strawberry.argument(description="The principal and its access.")],
-    ) -> CreateApiTokenResult:
-        work = service.grant(info.context.db, info.context.principal, principal=input.principal,
-                             roles=[r.value for r in input.roles], teams=input.teams,
-                             description=input.description, expires_at=input.expires_at)
-        return await answer(work, lambda issued: IssuedApiToken(secret=issued.secret, token=ApiToken.of(issued.record)))
-
-    @strawberry.mutation(description="Revoke an API token; it authenticates nobody from now on. Admins only.",
-                         extensions=requires(Permission.MANAGE_ACCESS))
-    async def revoke_api_token(
-        self, info: Info,
-        id: Annotated[str, strawberry.argument(description="The token's id.")],
-    ) -> RevokeApiTokenResult:
-        return await answer(service.revoke(info.context.db, info.context.principal, token_id=id), ApiToken.of)

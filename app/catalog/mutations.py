@@ -88,9 +88,6 @@ def _registered(cls) -> Callable[[service.Registered], Registration]:
     return lambda r: Registration(node=from_node(cls, r.node), created=r.created, changed=r.changed)
 
 
-def _actor(info: Info) -> service.Actor:
-    return service.Actor.of(info.context.principal, clock_skew=info.context.settings.max_clock_skew)
-
 
 async def _register(cls, use_case: Callable[[], Awaitable[service.Registered]]):
     async def work():
@@ -108,7 +105,7 @@ class CatalogMutation:
         input: Annotated[RegisterTeamInput, strawberry.argument(description="The team to register.")],
     ) -> RegisterTeamResult:
         return await _register(Team, lambda: service.register_team(
-            info.context.db, _actor(info), name=input.name, description=input.description))
+            info.context.db, info.context.actor(), name=input.name, description=input.description))
 
     @strawberry.mutation(description="Register a dataset by (namespace, name), or update the fields given.",
                          extensions=requires(Permission.REGISTER))
@@ -117,7 +114,7 @@ class CatalogMutation:
         input: Annotated[RegisterDatasetInput, strawberry.argument(description="The dataset to register; fields left out stay as they are.")],
     ) -> RegisterDatasetResult:
         return await _register(Dataset, lambda: service.register_dataset(
-            info.context.db, _actor(info), namespace=input.namespace, name=input.name, owner=input.owner,
+            info.context.db, info.context.actor(), namespace=input.namespace, name=input.name, owner=input.owner,
             description=input.description, tags=input.tags, license=input.license,
             privacy=enum_value(input.privacy),
             schema=None if input.schema is None else [service.SchemaField(f.name, f.type) for f in input.schema]))
@@ -129,7 +126,7 @@ class CatalogMutation:
         input: Annotated[RegisterDatasetVersionInput, strawberry.argument(description="The snapshot to register, of an existing dataset.")],
     ) -> RegisterDatasetVersionResult:
         return await _register(DatasetVersion, lambda: service.register_dataset_version(
-            info.context.db, _actor(info), namespace=input.namespace, name=input.name, version=input.version,
+            info.context.db, info.context.actor(), namespace=input.namespace, name=input.name, version=input.version,
             digest=input.digest, row_count=input.row_count, created_at=input.created_at,
             description=input.description))
 
@@ -140,7 +137,7 @@ class CatalogMutation:
         input: Annotated[RegisterFeatureInput, strawberry.argument(description="The feature to register; fields left out stay as they are.")],
     ) -> RegisterFeatureResult:
         return await _register(Feature, lambda: service.register_feature(
-            info.context.db, _actor(info), group=input.group, name=input.name, owner=input.owner,
+            info.context.db, info.context.actor(), group=input.group, name=input.name, owner=input.owner,
             dtype=input.dtype, transformation=input.transformation, description=input.description,
             tags=input.tags, derived_from_datasets=refs(input.derived_from_datasets),
             derived_from_dataset_versions=refs(input.derived_from_dataset_versions), at=input.at))
@@ -152,7 +149,7 @@ class CatalogMutation:
         input: Annotated[RegisterJobInput, strawberry.argument(description="The job to register; fields left out stay as they are.")],
     ) -> RegisterJobResult:
         return await _register(Job, lambda: service.register_job(
-            info.context.db, _actor(info), namespace=input.namespace, name=input.name, owner=input.owner,
+            info.context.db, info.context.actor(), namespace=input.namespace, name=input.name, owner=input.owner,
             description=input.description, tags=input.tags))
 
     @strawberry.mutation(description="Register a run of an existing job with what it used and produced.",
@@ -162,7 +159,7 @@ class CatalogMutation:
         input: Annotated[RegisterRunInput, strawberry.argument(description="The run to register, of an existing job.")],
     ) -> RegisterRunResult:
         return await _register(Run, lambda: service.register_run(
-            info.context.db, _actor(info), run_id=input.run_id, job_namespace=input.job_namespace,
+            info.context.db, info.context.actor(), run_id=input.run_id, job_namespace=input.job_namespace,
             job_name=input.job_name, state=enum_value(input.state), started_at=input.started_at,
             ended_at=input.ended_at, code_repository=input.code_repository, code_commit=input.code_commit,
             parameters=parameters(input.parameters), io=run_io(input.inputs, input.outputs)))
@@ -174,7 +171,7 @@ class CatalogMutation:
         input: Annotated[RegisterModelInput, strawberry.argument(description="The model to register; fields left out stay as they are.")],
     ) -> RegisterModelResult:
         return await _register(Model, lambda: service.register_model(
-            info.context.db, _actor(info), name=input.name, owner=input.owner, description=input.description,
+            info.context.db, info.context.actor(), name=input.name, owner=input.owner, description=input.description,
             risk_tier=enum_value(input.risk_tier), tags=input.tags))
 
     @strawberry.mutation(description="Register a model version; a different artifact digest for it is a CONFLICT.",
@@ -184,7 +181,7 @@ class CatalogMutation:
         input: Annotated[RegisterModelVersionInput, strawberry.argument(description="The model version to register, of an existing model.")],
     ) -> RegisterModelVersionResult:
         return await _register(ModelVersion, lambda: service.register_model_version(
-            info.context.db, _actor(info), input.to_service()))
+            info.context.db, info.context.actor(), input.to_service()))
 
     @strawberry.mutation(description="Register a deployment and, with `serving`, what it serves from now on. The switch "
                                      "is evaluated against the policy's requirements for the environment; when any is "
@@ -202,7 +199,7 @@ class CatalogMutation:
             return _registered(Deployment)(result)
 
         return await answer(service.register_deployment(
-            ctx.db, _actor(info), policies=ctx.policies, environment=input.environment.value, name=input.name,
+            ctx.db, info.context.actor(), policies=ctx.policies, environment=input.environment.value, name=input.name,
             endpoint=input.endpoint, status=enum_value(input.status),
             serving=input.serving.ref() if input.serving else None, at=input.at,
             break_glass_reason=break_glass_reason(input.break_glass)), present)
@@ -214,7 +211,7 @@ class CatalogMutation:
         input: Annotated[RecordRunLineageInput, strawberry.argument(description="The existing run and the links to add.")],
     ) -> RegisterRunResult:
         return await _register(Run, lambda: service.record_lineage(
-            info.context.db, _actor(info), run_id=input.run_id, io=run_io(input.inputs, input.outputs), at=input.at))
+            info.context.db, info.context.actor(), run_id=input.run_id, io=run_io(input.inputs, input.outputs), at=input.at))
 
     @strawberry.mutation(description="Record that a model version was fine-tuned or distilled from others.",
                          extensions=requires(Permission.REGISTER))
@@ -223,7 +220,7 @@ class CatalogMutation:
         input: Annotated[RecordModelVersionParentsInput, strawberry.argument(description="The existing version and the parents to add.")],
     ) -> RegisterModelVersionResult:
         return await _register(ModelVersion, lambda: service.record_model_version_parents(
-            info.context.db, _actor(info), child=input.model_version.ref(), parents=refs(input.parents), at=input.at))
+            info.context.db, info.context.actor(), child=input.model_version.ref(), parents=refs(input.parents), at=input.at))
 
     @strawberry.mutation(description="Register a training job's run, inputs and produced model version atomically.",
                          extensions=requires(Permission.REGISTER))
@@ -232,7 +229,7 @@ class CatalogMutation:
         input: Annotated[RegisterTrainingEventInput, strawberry.argument(description="The job, run, inputs and produced model version.")],
     ) -> RegisterTrainingEventResult:
         async def work():
-            return await service.register_training_event(info.context.db, _actor(info), input.to_service())
+            return await service.register_training_event(info.context.db, info.context.actor(), input.to_service())
 
         return await answer(work(), lambda r: TrainingEventRegistered(
             job=from_node(Job, r["job"].node), run=from_node(Run, r["run"].node),

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from strawberry.types import Info as _Info
 
 from app.core.access import Principal
+from app.core.actor import Actor
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.loaders import RequestLoaders
@@ -38,6 +39,10 @@ class Context:
     audit_public_key: Ed25519PublicKey | None = None
     # DataLoaders are created per request so a cached answer never leaks between callers.
     loaders: RequestLoaders = field(default_factory=RequestLoaders, init=False)
+
+    def actor(self) -> Actor:
+        """The caller as the author of a change, stamped now, within the configured clock skew."""
+        return Actor.of(self.principal, clock_skew=self.settings.max_clock_skew)
 
 
 Info: TypeAlias = _Info[Context, None]

@@ -5,22 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
 
 import strawberry
 
 from app.catalog import loaders as catalog_loaders
-from app.auth.permissions import requires
-from app.core.access import Permission
-from app.catalog.inputs import ModelVersionRefInput, enum_value
-from app.core.kinds import Kinds
 from app.catalog.types import Environment, ModelVersion, RiskTier, Stage, from_node
 from app.core.context import Info
+from app.core.kinds import Kinds
 from app.governance import service
 from app.governance.deployment import Refusal
 from app.governance.gate import Unmet
 from app.governance.policy import Policies, StagePolicy, TierRequirements
-from app.core.results import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, answer
 
 
 @strawberry.enum(description="What a check recorded against a model version examined.")
@@ -65,9 +60,6 @@ class RequirementKind(Enum):
     STAGE = strawberry.enum_value(
         "STAGE", description="A deployment's environment does not serve versions in the version's stage (the policy's "
                              "`environments.<env>.stages`).")
-
-
-# --- policies --------------------------------------------------------------------------------------
 
 
 @strawberry.type(description="A bound on an evaluation metric: every recorded value must meet it.")
@@ -139,16 +131,13 @@ def _stage_view(stage: str, rules: StagePolicy) -> StagePolicyView:
         tiers=[_tier_view(tier, requirements) for tier, requirements in rules.tiers.items()])
 
 
-def _policy_view(policies: Policies) -> PolicySet:
+def policy_view(policies: Policies) -> PolicySet:
     return PolicySet(source=policies.source, unrated_tier=RiskTier(policies.unrated_tier),
                      stages=[_stage_view(stage, rules) for stage, rules in policies.stages.items()],
                      environments=[EnvironmentPolicyView(environment=Environment(environment),
                                                          stages=[Stage(s) for s in rule.stages],
                                                          gate=Stage(rule.gate) if rule.gate else None)
                                    for environment, rule in policies.environments.items()])
-
-
-# --- checks, approvals, gate -----------------------------------------------------------------------
 
 
 @strawberry.type(description="The outcome of one check of a model version, as last recorded.")
@@ -214,80 +203,29 @@ def _unmet_view(unmet: Unmet) -> UnmetRequirement:
         pattern=unmet.pattern, node=unmet.node, stage=Stage(unmet.stage) if unmet.stage else None)
 
 
-def _check_view(check: dict) -> RecordedCheck:
+def check_view(check: dict) -> RecordedCheck:
     return RecordedCheck(kind=CheckKind(check["kind"]), status=CheckStatus(check["status"]),
                          evidence_uri=check.get("evidence_uri"), note=check.get("note"),
                          recorded_by=check["recorded_by"], recorded_at=_native(check["recorded_at"]))
 
 
-def _approval_view(approval: dict) -> RecordedApproval:
+def approval_view(approval: dict) -> RecordedApproval:
     return RecordedApproval(approver=approval["approver"], roles=list(approval.get("roles") or []),
                             stage=Stage(approval["stage"]), note=approval.get("note"),
                             approved_at=_native(approval["approved_at"]))
 
 
-def _gate_view(report: service.GateReport) -> GateStatus:
+def gate_view(report: service.GateReport) -> GateStatus:
     verdict, facts = report.verdict, report.facts
     approvals = [{**a, "stage": verdict.stage} for a in facts.approvals]
     return GateStatus(allowed=verdict.allowed, stage=Stage(verdict.stage), current_stage=Stage(verdict.current_stage),
                       risk_tier=RiskTier(verdict.risk_tier), unmet=[_unmet_view(u) for u in verdict.unmet],
-                      checks=[_check_view(c) for c in sorted(facts.checks.values(), key=lambda c: c["kind"])],
-                      approvals=[_approval_view(a) for a in approvals])
+                      checks=[check_view(c) for c in sorted(facts.checks.values(), key=lambda c: c["kind"])],
+                      approvals=[approval_view(a) for a in approvals])
 
 
 def _native(value):
     return value.to_native() if hasattr(value, "to_native") else value
-
-
-# --- mutation answers ------------------------------------------------------------------------------
-
-
-@strawberry.type(description="A check outcome as recorded.")
-class CheckRecorded:
-    check: RecordedCheck = strawberry.field(description="The check as stored after this call.")
-    changed: bool = strawberry.field(description="False when the same outcome was already recorded.")
-
-
-@strawberry.type(description="An approval as recorded.")
-class ApprovalRecorded:
-    approval: RecordedApproval = strawberry.field(description="The approval as stored (the first one, when repeated).")
-    created: bool = strawberry.field(description="False when this person had already approved the version for the stage.")
-
-
-@strawberry.type(description="The version is now in the target stage.")
-class Promoted:
-    model_version: ModelVersion = strawberry.field(description="The version as stored after this call.")
-    changed: bool = strawberry.field(description="False when it was already in the stage (the gate still applied).")
-    gate: GateStatus = strawberry.field(description="The gate's verdict it passed, with the checks and approvals.")
-
-
-@strawberry.type(description="The policy refuses the promotion; nothing was written. Every unmet requirement is listed.")
-class PromotionRefused:
-    code: str = strawberry.field(description="Always `PROMOTION_REFUSED`.")
-    message: str = strawberry.field(description="A summary for a person to read.")
-    unmet: list[UnmetRequirement] = strawberry.field(description="Every requirement not met, all at once.")
-    gate: GateStatus = strawberry.field(description="The full verdict, with the checks and approvals it saw.")
-
-
-_ERRORS = InvalidInputError | NotFoundError | ConflictError | ForbiddenError
-RecordCheckResult = Annotated[CheckRecorded | _ERRORS, strawberry.union(
-    "RecordCheckResult", description="What `recordCheck` answers: the check as recorded, or the error that stopped "
-                                     "it (then nothing was written).")]
-ApproveModelVersionResult = Annotated[ApprovalRecorded | _ERRORS, strawberry.union(
-    "ApproveModelVersionResult", description="What `approveModelVersion` answers: the approval, or the error that "
-                                             "stopped it (self-approval is a ForbiddenError; nothing was written).")]
-PromoteModelVersionResult = Annotated[Promoted | PromotionRefused | _ERRORS, strawberry.union(
-    "PromoteModelVersionResult", description="What `promoteModelVersion` answers: `Promoted`, `PromotionRefused` "
-                                             "listing every unmet requirement, or an error (then nothing was written).")]
-
-
-def _promotion_view(promotion: service.Promotion) -> Promoted | PromotionRefused:
-    gate = _gate_view(promotion.report)
-    if not gate.allowed:
-        return PromotionRefused(code="PROMOTION_REFUSED", unmet=gate.unmet, gate=gate,
-                                message=f"Promotion to {gate.stage.value} refused: {len(gate.unmet)} requirement(s) "
-                                        "unmet; nothing was changed.")
-    return Promoted(model_version=from_node(ModelVersion, promotion.node), changed=promotion.changed, gate=gate)
 
 
 @strawberry.type(description="An earlier version a rollback considered, and what it lacks to serve again now.")
@@ -333,92 +271,3 @@ def deployment_refused(refusal: Refusal) -> DeploymentRefused:
                                       last_served=_native(candidate["last_served"]),
                                       unmet=[_unmet_view(u) for u in verdict.unmet])
                     for candidate, verdict in refusal.candidates])
-
-
-# --- inputs ----------------------------------------------------------------------------------------
-
-
-@strawberry.input(description="The outcome of one check of a model version.")
-class RecordCheckInput:
-    model_version: ModelVersionRefInput = strawberry.field(description="The existing model version checked.")
-    kind: CheckKind = strawberry.field(description="What was checked; one outcome per (version, kind) is kept.")
-    status: CheckStatus = strawberry.field(description="The outcome; WAIVED needs a note.")
-    evidence_uri: str | None = strawberry.field(
-        default=None, description="Where the evidence is: an absolute URI (report, ticket), at most 2,000 characters.")
-    note: str | None = strawberry.field(default=None, description="Free text, at most 10,000 characters.")
-
-
-@strawberry.input(description="An approval of a model version for a target stage.")
-class ApproveModelVersionInput:
-    model_version: ModelVersionRefInput = strawberry.field(description="The existing model version approved.")
-    stage: Stage = strawberry.field(description="The stage it is approved for.")
-    note: str | None = strawberry.field(default=None, description="Free text, at most 10,000 characters.")
-
-
-@strawberry.input(description="A promotion of a model version to another stage.")
-class PromoteModelVersionInput:
-    model_version: ModelVersionRefInput = strawberry.field(description="The existing model version to promote.")
-    stage: Stage = strawberry.field(description="The target stage (not QUARANTINED: incident response sets that).")
-
-
-# --- root fields -----------------------------------------------------------------------------------
-
-
-@strawberry.type
-class GovernanceQuery:
-    @strawberry.field(description="The promotion policy in force, per target stage and risk tier.",
-                      extensions=requires(Permission.READ))
-    def policies(self, info: Info) -> PolicySet:
-        return _policy_view(info.context.policies)
-
-    @strawberry.field(description="What promoting the version to `stage` would answer now, without promoting.",
-                      extensions=requires(Permission.READ))
-    async def gate_status(
-        self, info: Info,
-        model_version: Annotated[ModelVersionRefInput, strawberry.argument(description="The existing model version.")],
-        stage: Annotated[Stage, strawberry.argument(description="The target stage.")],
-    ) -> GateStatus:
-        report = await service.gate_status(info.context.db, info.context.policies, model_version.ref(),
-                                           enum_value(stage))
-        return _gate_view(report)
-
-
-@strawberry.type
-class GovernanceMutation:
-    @strawberry.mutation(description="Record the outcome of a check of a model version. Idempotent per (version, kind): "
-                                     "the same outcome again changes nothing, a new one replaces it (the audit "
-                                     "trail keeps the old).", extensions=requires(Permission.RECORD_CHECK))
-    async def record_check(
-        self, info: Info,
-        input: Annotated[RecordCheckInput, strawberry.argument(description="The check and its outcome.")],
-    ) -> RecordCheckResult:
-        ctx = info.context
-        return await answer(
-            service.record_check(ctx.db, ctx.principal, input.model_version.ref(), kind=enum_value(input.kind),
-                                 status=enum_value(input.status), evidence_uri=input.evidence_uri, note=input.note,
-                                 policies=ctx.policies),
-            lambda r: CheckRecorded(check=_check_view(r.check), changed=r.changed))
-
-    @strawberry.mutation(description="Approve a model version for a stage. Never by its author; idempotent per "
-                                     "(version, stage, approver).", extensions=requires(Permission.APPROVE))
-    async def approve_model_version(
-        self, info: Info,
-        input: Annotated[ApproveModelVersionInput, strawberry.argument(description="The version and the stage.")],
-    ) -> ApproveModelVersionResult:
-        ctx = info.context
-        return await answer(
-            service.approve(ctx.db, ctx.policies, ctx.principal, input.model_version.ref(),
-                            stage=enum_value(input.stage), note=input.note),
-            lambda r: ApprovalRecorded(approval=_approval_view(r.approval), created=r.created))
-
-    @strawberry.mutation(description="Move a model version to another stage when the policy allows it; otherwise "
-                                     "`PromotionRefused` lists every unmet requirement and nothing changes.",
-                         extensions=requires(Permission.PROMOTE))
-    async def promote_model_version(
-        self, info: Info,
-        input: Annotated[PromoteModelVersionInput, strawberry.argument(description="The version and the target stage.")],
-    ) -> PromoteModelVersionResult:
-        ctx = info.context
-        return await answer(
-            service.promote(ctx.db, ctx.policies, ctx.principal, input.model_version.ref(), enum_value(input.stage)),
-            _promotion_view)

@@ -7,17 +7,20 @@ from datetime import datetime
 import strawberry
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 
-from app.core import limits
-from app.audit.types import AuditQuery
-from app.auth.types import AccessMutation, AccessQuery
+from app.audit.queries import AuditQuery
+from app.auth.mutations import AccessMutation
+from app.auth.queries import AccessQuery
 from app.catalog.mutations import CatalogMutation
 from app.catalog.queries import CatalogQuery
+from app.core import limits
+from app.governance.mutations import GovernanceMutation
+from app.governance.queries import GovernanceQuery
 from app.graphql.limits import DocumentLimits
 from app.graphql.scalars import DATETIME
-from app.governance.types import GovernanceMutation, GovernanceQuery
-from app.incident.types import IncidentMutation, IncidentQuery
-from app.lineage.types import LineageQuery
-from app.system.types import SystemQuery
+from app.incident.mutations import IncidentMutation
+from app.incident.queries import IncidentQuery
+from app.lineage.queries import LineageQuery
+from app.system.queries import SystemQuery
 
 # The root types merge each domain's fields, in this order. (`strawberry.tools.merge_types`
 # does the same but cannot give the merged type a description.)

@@ -35,7 +35,7 @@ from app.http.errors import error_response, read_json_object, refusal, status_fo
 from app.core.logs import configure_logging
 from app.system.migrations import latest_version, migrate
 from app.http import lineage_events as lineage_routes
-from app.openlineage.ingest import LineageIngest
+from app.openlineage.service import LineageIngest
 from app.core.cypher import QueryCatalog, QueryFileError, load_queries
 from app.graphql.schema import schema
 from app.system import repository as system_repository

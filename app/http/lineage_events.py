@@ -21,7 +21,7 @@ from app.http.errors import read_json
 from app.audit.service import record_denied
 from app.core.access import Permission
 from app.core.errors import BadRequest, Forbidden, PayloadTooLarge, UnsupportedMediaType
-from app.openlineage.events import FACETS_SCHEMA_FILE, facets_schema, read_event
+from app.openlineage.inputs import FACETS_SCHEMA_FILE, facets_schema, read_event
 
 LINEAGE_PATH = "/api/v1/lineage"
 

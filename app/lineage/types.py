@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import Enum
-from typing import Annotated
 
 import strawberry
 
 from app.catalog import loaders as catalog_loaders
-from app.core import limits
-from app.catalog.inputs import DatasetRefInput, DatasetVersionRefInput, FeatureRefInput, ModelVersionRefInput
-from app.core.kinds import Kinds
-from app.catalog.types import CatalogNode, Dataset, Environment, PrivacyClass, Team, from_labelled, from_node
+from app.catalog.types import CatalogNode, Dataset, PrivacyClass, Team, from_node
 from app.core.context import Info
-from app.core.errors import InvalidInput
-from app.core.pagination import decode_offset_cursor, offset_cursor
-from app.lineage import service
+from app.core.kinds import Kinds
 from app.system.types import KindCount
 
 
@@ -28,40 +21,6 @@ class ImpactKind(Enum):
     MODEL_VERSION = strawberry.enum_value("ModelVersion", description="Model versions produced from or fine-tuned on affected assets.")
     MODEL = strawberry.enum_value("Model", description="Models with an affected version.")
     DEPLOYMENT = strawberry.enum_value("Deployment", description="Deployments serving an affected model version.")
-
-
-@strawberry.input(description="Where an impact question starts: give exactly one.", one_of=True)
-class ImpactStartInput:
-    dataset: DatasetRefInput | None = strawberry.field(
-        default=strawberry.UNSET, description="Every version of a dataset (or those in `createdAfter`/`createdBefore`).")
-    dataset_version: DatasetVersionRefInput | None = strawberry.field(default=strawberry.UNSET, description="One dataset version.")
-    feature: FeatureRefInput | None = strawberry.field(default=strawberry.UNSET, description="A feature.")
-    run_id: str | None = strawberry.field(default=strawberry.UNSET, description="A run, by its run id.")
-    model_version: ModelVersionRefInput | None = strawberry.field(default=strawberry.UNSET, description="A model version.")
-
-
-@strawberry.input(description="A deployment by natural key.")
-class DeploymentRefInput:
-    environment: Environment = strawberry.field(description="Where it runs.")
-    name: str = strawberry.field(description="Its name within the environment, e.g. `fraud-api`.")
-
-
-@strawberry.input(description="Where a provenance question starts: give exactly one.", one_of=True)
-class ProvenanceStartInput:
-    model_version: ModelVersionRefInput | None = strawberry.field(default=strawberry.UNSET, description="A model version.")
-    deployment: DeploymentRefInput | None = strawberry.field(
-        default=strawberry.UNSET, description="A deployment, with the model version it serves (served, with `asOf`).")
-
-
-@strawberry.input(description="Any catalog node by natural key: give exactly one.", one_of=True)
-class LineageStartInput:
-    dataset: DatasetRefInput | None = strawberry.field(default=strawberry.UNSET, description="A dataset.")
-    dataset_version: DatasetVersionRefInput | None = strawberry.field(default=strawberry.UNSET, description="A dataset version.")
-    feature: FeatureRefInput | None = strawberry.field(default=strawberry.UNSET, description="A feature.")
-    run_id: str | None = strawberry.field(default=strawberry.UNSET, description="A run, by its run id.")
-    model: str | None = strawberry.field(default=strawberry.UNSET, description="A model, by name.")
-    model_version: ModelVersionRefInput | None = strawberry.field(default=strawberry.UNSET, description="A model version.")
-    deployment: DeploymentRefInput | None = strawberry.field(default=strawberry.UNSET, description="A deployment.")
 
 
 @strawberry.enum(description="Which way to walk the lineage: UPSTREAM is along the arrows (where it came from).")
@@ -153,113 +112,3 @@ class ProvenanceAnswer:
     raw_sources: list[Dataset] = strawberry.field(description="Datasets no recorded run produced: where the data came from.")
     licenses: list[str] = strawberry.field(description="Every license of the upstream datasets.")
     privacy_classes: list[PrivacyClass] = strawberry.field(description="Every privacy class of the upstream datasets.")
-
-
-def _start(of: ImpactStartInput | ProvenanceStartInput | LineageStartInput, window_from=None,
-           window_to=None) -> service.Start:
-    given = {name: value for name, value in vars(of).items() if value is not strawberry.UNSET and value is not None}
-    if len(given) != 1:
-        raise InvalidInput("Give exactly one start.", field="of")
-    (name, value), = given.items()
-    if window_from is not None or window_to is not None:
-        if name != "dataset":
-            raise InvalidInput("A time window applies to a dataset's versions only.", field="createdAfter")
-    key = {
-        "dataset": lambda: (Kinds.DATASET, {"namespace": value.namespace, "name": value.name}),
-        "dataset_version": lambda: (Kinds.DATASET_VERSION, {"namespace": value.namespace, "name": value.name,
-                                                            "version": value.version}),
-        "feature": lambda: (Kinds.FEATURE, {"group": value.group, "name": value.name}),
-        "run_id": lambda: (Kinds.RUN, {"run_id": value}),
-        "model_version": lambda: (Kinds.MODEL_VERSION, {"model_name": value.model, "version": value.version}),
-        "deployment": lambda: (Kinds.DEPLOYMENT, {"environment": value.environment.value, "name": value.name}),
-        "model": lambda: (Kinds.MODEL, {"name": value}),
-    }[name]
-    kind, key_values = key()
-    return service.Start(kind=kind.value, key=key_values, window_from=window_from, window_to=window_to)
-
-
-def _item(raw: dict) -> ImpactItem:
-    return ImpactItem(
-        kind=raw["kind"], depth=raw["depth"], node=from_labelled(raw["kind"], raw["node"]),
-        path=ExplanationPath(nodes=[PathNode(**n) for n in raw["path_nodes"]], edges=raw["path_edges"]),
-    )
-
-
-def _arg(description: str):
-    return strawberry.argument(description=description)
-
-
-_AS_OF = "Answer as the graph stood at this time (edges then present, `SERVES` then open); now when null."
-_NODE_BUDGET = "Stop after this many nodes: 1–200,000, default 50,000; a cut answer says NODE_BUDGET."
-
-
-@strawberry.type(description="Impact, provenance and lineage: one graph traversal per question.")
-class LineageQuery:
-    @strawberry.field(description="Everything downstream of a dataset (optionally its versions created in a window), "
-                                  "a dataset version, a feature, a run or a model version: one traversal.")
-    async def impact(
-        self, info: Info,
-        of: Annotated[ImpactStartInput, _arg("Where to start: exactly one asset.")],
-        created_after: Annotated[datetime | None, _arg(
-            "With a dataset start: only its versions created at or after this time.")] = None,
-        created_before: Annotated[datetime | None, _arg(
-            "With a dataset start: only its versions created before this time.")] = None,
-        as_of: Annotated[datetime | None, _arg(_AS_OF)] = None,
-        max_depth: Annotated[int, _arg(
-            "Follow at most this many hops: 1–25, default 25; a cut answer says DEPTH_LIMIT.")] = limits.MAX_LINEAGE_DEPTH,
-        node_budget: Annotated[int, _arg(_NODE_BUDGET)] = limits.DEFAULT_NODE_BUDGET,
-        kinds: Annotated[list[ImpactKind] | None, _arg(
-            "List only these kinds (`counts` and `owners` still cover all); every kind when null.")] = None,
-        environment: Annotated[Environment | None, _arg(
-            "List only deployments in this environment; other kinds are not filtered.")] = None,
-        first: Annotated[int, _arg("Page size: 1–500, default 100.")] = limits.DEFAULT_IMPACT_PAGE,
-        after: Annotated[str | None, _arg(
-            "Continue after this `endCursor` of a previous page; null for the first page.")] = None,
-    ) -> ImpactAnswer:
-        offset = decode_offset_cursor(after)
-        answer = await service.impact(
-            info.context.db, _start(of, created_after, created_before), as_of=as_of, max_depth=max_depth,
-            budget=node_budget, kinds=[k.value for k in kinds] if kinds else None,
-            environment=environment.value if environment else None, first=first, offset=offset,
-        )
-        end = offset + len(answer.items)
-        return ImpactAnswer(
-            complete=answer.complete, cut_reasons=answer.cut_reasons, start_count=answer.start_count,
-            counts=[KindCount(kind=k, count=c) for k, c in sorted(answer.counts.items())],
-            total_count=answer.total, owner_names=answer.owners, items=[_item(i) for i in answer.items],
-            has_next_page=end < answer.total, end_cursor=offset_cursor(end) if answer.items else None,
-        )
-
-    @strawberry.field(description="Everything upstream of a model version or a deployment, to the raw sources, "
-                                  "with licenses and privacy classes; `asOf` answers for a past time.")
-    async def provenance(
-        self, info: Info,
-        of: Annotated[ProvenanceStartInput, _arg("Where to start: a model version or a deployment.")],
-        as_of: Annotated[datetime | None, _arg(_AS_OF)] = None,
-        node_budget: Annotated[int, _arg(_NODE_BUDGET)] = limits.DEFAULT_NODE_BUDGET,
-    ) -> ProvenanceAnswer:
-        answer = await service.provenance(info.context.db, _start(of), as_of=as_of, budget=node_budget)
-        return ProvenanceAnswer(
-            complete=not answer.cut_reasons, cut_reasons=answer.cut_reasons,
-            nodes=[from_labelled(kind, node) for kind, node in answer.nodes],
-            edges=[LineageEdge(**edge) for edge in answer.edges],
-            raw_sources=[from_node(Dataset, d) for d in answer.raw_sources],
-            licenses=answer.licenses, privacy_classes=[PrivacyClass(p) for p in answer.privacy_classes],
-        )
-
-    @strawberry.field(description="The lineage subgraph around any asset, upstream or downstream, for a UI to draw.")
-    async def lineage(
-        self, info: Info,
-        of: Annotated[LineageStartInput, _arg("Where to start: exactly one asset.")],
-        direction: Annotated[Direction, _arg("Which way to walk; DOWNSTREAM by default.")] = Direction.DOWNSTREAM,
-        depth: Annotated[int, _arg("Follow at most this many hops: 1–25, default 3; a cut graph says DEPTH_LIMIT.")] = 3,
-        as_of: Annotated[datetime | None, _arg(_AS_OF)] = None,
-        node_budget: Annotated[int, _arg(_NODE_BUDGET)] = limits.DEFAULT_NODE_BUDGET,
-    ) -> LineageGraph:
-        graph = await service.subgraph(info.context.db, _start(of), direction=direction.value, depth=depth,
-                                       as_of=as_of, budget=node_budget)
-        return LineageGraph(
-            complete=not graph.cut_reasons, cut_reasons=graph.cut_reasons,
-            nodes=[LineageNode(depth=depth, node=from_labelled(kind, node)) for kind, node, depth in graph.nodes],
-            edges=[LineageEdge(**edge) for edge in graph.edges],
-        )

@@ -14,7 +14,7 @@ from typing import Any
 
 from app.core.db import Tx
 from app.core.errors import Conflict
-from app.openlineage.events import GraphChanges, NodeChange, node_id
+from app.openlineage.inputs import GraphChanges, NodeChange, node_id
 
 STAGE_ID = node_id("Stage", "DEVELOPMENT")
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from app.auth import scope
 from app.core.access import Principal
 from app.core.errors import Forbidden
-from app.openlineage.events import GraphChanges, Mention
+from app.openlineage.inputs import GraphChanges, Mention
 
 
 def owner_keys(changes: Iterable[GraphChanges]) -> set[tuple[str, tuple]]:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-from app.core.context import Info
-from app.system import service
-
 
 @strawberry.type(description="How many nodes of one kind the registry holds.")
 class KindCount:
@@ -22,18 +19,3 @@ class RegistryStatus:
     neo4j_version: str = strawberry.field(description="The Neo4j server's version, e.g. `5.26.0`; `unknown` when it does not say.")
     neo4j_edition: str = strawberry.field(description="The Neo4j server's edition: `community` or `enterprise`; `unknown` when it does not say.")
     counts: list[KindCount] = strawberry.field(description="Nodes per kind, by label.")
-
-
-@strawberry.type(description="The service's own status.")
-class SystemQuery:
-    @strawberry.field(description="Versions of the service, its schema and Neo4j, and what the graph holds.")
-    async def registry(self, info: Info) -> RegistryStatus:
-        status = await service.registry_status(info.context.db)
-        return RegistryStatus(
-            service_version=status.service_version,
-            schema_version=status.schema_version,
-            required_schema_version=status.required_schema_version,
-            neo4j_version=status.neo4j_version,
-            neo4j_edition=status.neo4j_edition,
-            counts=[KindCount(kind=k, count=v) for k, v in sorted(status.counts.items())],
-        )

@@ -1,5 +1,5 @@
 """MLflow entities → OpenLineage events, without a registry: read from a real MLflow store, checked
-field by field and against the registry's own reading of events (`app.openlineage.events`)."""
+field by field and against the registry's own reading of events (`app.openlineage.inputs`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from openlineage.client.serde import Serde
 
 from app.cli import mlflow as importer
-from app.openlineage.events import read_event
+from app.openlineage.inputs import read_event
 from tests.importers.mlflow_store import COMMIT_A, COMMIT_B, EXPERIMENT, MODEL, REPO_URL
 
 

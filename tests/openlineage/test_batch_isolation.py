@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from app.core.access import SYSTEM
 from app.core.db import Database
-from app.openlineage.events import FacetValue, read_event
-from app.openlineage.ingest import LineageIngest
+from app.openlineage.inputs import FacetValue, read_event
+from app.openlineage.service import LineageIngest
 from tests.openlineage.story import DATASET_EVENT, PRODUCER, _facet
 
 AT = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)

@@ -15,8 +15,8 @@ import pytest
 from app.auth.service import authenticate
 from app.core.db import Database
 from app.core.errors import Forbidden
-from app.openlineage.events import read_event
-from app.openlineage.ingest import LineageIngest
+from app.openlineage.inputs import read_event
+from app.openlineage.service import LineageIngest
 from tests.catalog.fingerprint import graph_fingerprint
 from tests.openlineage.story import DATASET_EVENT, MODEL_FACET, PRODUCER, RUN_EVENT, _facet
 

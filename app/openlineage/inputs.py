@@ -29,9 +29,9 @@ import fastjsonschema
 from fastjsonschema import JsonSchemaValueException
 
 from app.core import validation as v
-from app.core.vocabulary import MODEL_VERSION_FACET, PARAMETERS_FACET, RUN_STATE_RANK, TERMINAL_RUN_STATES
 from app.core.config import Settings
 from app.core.errors import InvalidInput
+from app.core.vocabulary import MODEL_VERSION_FACET, PARAMETERS_FACET, RUN_STATE_RANK, TERMINAL_RUN_STATES
 
 # The snapshot an event means when it names a dataset without a `version` facet. One stable
 # name (not one per run) so that a producer's output and a consumer's input meet in the same

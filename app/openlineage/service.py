@@ -34,12 +34,12 @@ from app.audit.chain import record_audit
 from app.audit.entry import AuditEntry
 from app.audit.service import DENIED_TARGET_KIND, record_lineage_events
 from app.auth import scope as team_scope
-from app.core.access import Permission, Principal
 from app.auth.service import AUTHENTICATION_CACHE, current_access
+from app.core.access import Permission, Principal
 from app.core.db import Database, Tx
 from app.core.errors import Conflict, DomainError, Forbidden, InvalidInput, QueryTimeout, Unauthenticated, Unavailable
 from app.openlineage import repository, scope
-from app.openlineage.events import GraphChanges
+from app.openlineage.inputs import GraphChanges
 
 ACTION = "lineageEvent"
 
