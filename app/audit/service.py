@@ -1,7 +1,7 @@
 """Audit use cases: denied attempts, accepted lineage events, an entity's history, chain verification.
 
 Other services record their own changes with `record_audit(tx, AuditEntry(...))` inside their
-transaction; app/db.py chains them just before it commits (app/audit/chain.py).
+transaction; app/core/db.py chains them just before it commits (app/audit/chain.py).
 """
 
 from __future__ import annotations

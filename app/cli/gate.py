@@ -1,6 +1,6 @@
 """`lineagegraph gate`: ask the registry whether a model version may enter a stage, for CI/CD.
 
-It calls `gateStatus` over HTTP (app/client.py), the same verdict `promoteModelVersion` would
+It calls `gateStatus` over HTTP (app/cli/client.py), the same verdict `promoteModelVersion` would
 give, and exits with the pipeline commands' statuses (README "Promotion and policies"):
 
   0  allowed

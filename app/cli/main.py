@@ -222,7 +222,7 @@ def export_schema() -> None:
     click.echo(schema.as_str())
 
 
-from app.cli.pipeline import deploy, run  # noqa: E402  (the CI/CD commands, app/pipeline_cli.py)
+from app.cli.pipeline import deploy, run  # noqa: E402  (the CI/CD commands, app/cli/pipeline.py)
 
 main.add_command(deploy)
 main.add_command(run)
@@ -231,11 +231,11 @@ main.add_command(run)
 from app.cli.importer import import_ as import_group  # noqa: E402  (the `import` commands, after main exists)
 main.add_command(import_group)
 
-from app.cli.gate import gate  # noqa: E402  (`lineagegraph gate`, app/governance/cli.py)
+from app.cli.gate import gate  # noqa: E402  (`lineagegraph gate`, app/cli/gate.py)
 main.add_command(gate)
 
-from app.cli.tokens import token  # noqa: E402  (`lineagegraph token …`, app/auth/cli.py)
+from app.cli.tokens import token  # noqa: E402  (`lineagegraph token …`, app/cli/tokens.py)
 main.add_command(token)
 
-from app.cli.audit import audit  # noqa: E402  (`lineagegraph audit …`, app/audit/cli.py)
+from app.cli.audit import audit  # noqa: E402  (`lineagegraph audit …`, app/cli/audit.py)
 main.add_command(audit)

@@ -1,6 +1,6 @@
 """Commands CI/CD pipelines call: record a deployment, record what a job run used and produced.
 
-They talk to a running registry over HTTP (`app/client.py`), never to Neo4j, and share one set of
+They talk to a running registry over HTTP (`app/cli/client.py`), never to Neo4j, and share one set of
 exit statuses (README "CI/CD: the pipeline CLI"):
 
   0  recorded (or nothing to change)

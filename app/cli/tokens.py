@@ -1,6 +1,6 @@
 """`lineagegraph token …`: issue, list and revoke API tokens through the registry's API.
 
-The commands call `createApiToken`, `apiTokens` and `revokeApiToken` over HTTP (app/client.py)
+The commands call `createApiToken`, `apiTokens` and `revokeApiToken` over HTTP (app/cli/client.py)
 with the caller's own token (an admin's: they need `manage_access`), and exit with the pipeline
 commands' statuses (README "Access tokens"):
 

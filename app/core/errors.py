@@ -1,6 +1,6 @@
 """Typed domain errors. Each has a stable machine code and a sentence a person can act on.
 
-Services raise these; the GraphQL edge (`app/graphql_errors.py`) and the HTTP edge map
+Services raise these; the GraphQL edge (`app/graphql/errors.py`) and the HTTP edge map
 them once, to `extensions.code` and to status codes. Anything else is unexpected and
 is masked before it reaches a client.
 """

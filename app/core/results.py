@@ -2,7 +2,7 @@
 
 A client branches on `__typename`; every error also carries the stable `code` and a
 `message` a person can act on. Unexpected failures are not here: they are GraphQL
-errors, masked (app/graphql_errors.py).
+errors, masked (app/graphql/errors.py).
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ class RegistryGraphQL(GraphQL):
             # Strawberry answers malformed requests in plain text; clients parse JSON.
             response = refusal(exc.status_code, "BAD_REQUEST", exc.reason)
         outage = getattr(request.state, "outage", None)
-        if outage is not None:  # one status policy for outages (app/http_errors.py)
+        if outage is not None:  # one status policy for outages (app/http/errors.py)
             response.status_code = outage[0]
             response.headers.update(outage[1])
         await response(scope, receive, send)

@@ -15,7 +15,7 @@ def protocol_with_header_timeout(seconds: float) -> type[HttpToolsProtocol]:
     """uvicorn's HTTP protocol that closes a connection whose request line and headers have not
     all arrived `seconds` after the connection opened or the request began. uvicorn itself waits
     for headers forever, so a client sending a byte now and then (slowloris) holds a connection
-    as long as it likes; the body is bounded by the RequestDeadline middleware (app/web.py)."""
+    as long as it likes; the body is bounded by the RequestDeadline middleware (app/http/app.py)."""
 
     class HeaderTimeoutProtocol(HttpToolsProtocol):
         _header_timer: asyncio.TimerHandle | None = None
