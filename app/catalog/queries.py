@@ -17,6 +17,7 @@ from app.catalog.types import Dataset, DatasetVersion, Deployment, DeploymentSta
 from app.core.pagination import Connection, decode_cursor
 from app.core.context import Info
 from app.core.errors import InvalidInput
+from app.core.vocabulary import graphql_enum
 
 
 @strawberry.input(description="Filters every list has: creation time range.")
@@ -85,15 +86,7 @@ class DeploymentFilter(CreatedFilter):
     status: DeploymentStatus | None = strawberry.field(default=None, description="Only deployments with this status.")
 
 
-@strawberry.enum(description="The kinds of asset search can be restricted to.")
-class CatalogKind(Enum):
-    TEAM = strawberry.enum_value("Team", description="Teams.")
-    DATASET = strawberry.enum_value("Dataset", description="Datasets.")
-    FEATURE = strawberry.enum_value("Feature", description="Feature definitions.")
-    JOB = strawberry.enum_value("Job", description="Pipeline and training jobs.")
-    MODEL = strawberry.enum_value("Model", description="Models.")
-    MODEL_VERSION = strawberry.enum_value("ModelVersion", description="Model versions.")
-    DEPLOYMENT = strawberry.enum_value("Deployment", description="Deployments.")
+CatalogKind = graphql_enum("CatalogKind")
 
 
 # Descriptions of the arguments every lookup and list shares.

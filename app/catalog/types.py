@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import datetime
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -15,63 +14,16 @@ from app.catalog import loaders as catalog_loaders
 from app.core.kinds import BY_LABEL, Kind, Kinds
 from app.core.context import Info
 from app.core.pagination import Connection, Edge, PageInfo, encode_cursor
+from app.core.vocabulary import graphql_enum
 
-# --- enums --------------------------------------------------------------------------------
+# --- enums (the registry's vocabularies, app/core/vocabulary.toml) ----------------------------
 
-
-@strawberry.enum(description="Where a model version stands in its life cycle.")
-class Stage(Enum):
-    DEVELOPMENT = strawberry.enum_value(
-        "DEVELOPMENT", description="Being built and evaluated; the stage of a newly registered version.")
-    STAGING = strawberry.enum_value("STAGING", description="Being validated before production.")
-    PRODUCTION = strawberry.enum_value("PRODUCTION", description="Released to serve production traffic.")
-    ARCHIVED = strawberry.enum_value(
-        "ARCHIVED", description="Retired: kept for lineage and audit, no longer to be deployed.")
-    QUARANTINED = strawberry.enum_value(
-        "QUARANTINED", description="Blocked after an incident: not to be promoted or served.")
-
-
-@strawberry.enum(description="How sensitive a dataset's content is.")
-class PrivacyClass(Enum):
-    PUBLIC = strawberry.enum_value("PUBLIC", description="May be shared outside the organisation.")
-    INTERNAL = strawberry.enum_value("INTERNAL", description="For use inside the organisation only.")
-    CONFIDENTIAL = strawberry.enum_value(
-        "CONFIDENTIAL", description="Restricted business data, shared on a need-to-know basis.")
-    PII = strawberry.enum_value("PII", description="Holds personally identifiable information.")
-    SENSITIVE_PII = strawberry.enum_value(
-        "SENSITIVE_PII", description="Holds special-category personal data (health, biometrics, financial, …).")
-
-
-@strawberry.enum(description="How much harm a wrong prediction of this model can do.")
-class RiskTier(Enum):
-    LOW = strawberry.enum_value("LOW", description="A wrong prediction does little harm.")
-    MEDIUM = strawberry.enum_value("MEDIUM", description="A wrong prediction does limited, recoverable harm.")
-    HIGH = strawberry.enum_value("HIGH", description="A wrong prediction can seriously affect people or the business.")
-    CRITICAL = strawberry.enum_value("CRITICAL", description="A wrong prediction can do severe or irreversible harm.")
-
-
-@strawberry.enum(description="The state of a run, as OpenLineage reports it.")
-class RunState(Enum):
-    START = strawberry.enum_value("START", description="The run has started.")
-    RUNNING = strawberry.enum_value("RUNNING", description="The run is in progress.")
-    COMPLETE = strawberry.enum_value("COMPLETE", description="The run finished successfully.")
-    FAIL = strawberry.enum_value("FAIL", description="The run failed.")
-    ABORT = strawberry.enum_value("ABORT", description="The run was stopped before it finished.")
-
-
-@strawberry.enum(description="Where a deployment runs (stored lower-case: development, test, staging, production).")
-class Environment(Enum):
-    DEVELOPMENT = strawberry.enum_value("development", description="Engineers' own environment.")
-    TEST = strawberry.enum_value("test", description="Automated and manual testing.")
-    STAGING = strawberry.enum_value("staging", description="Pre-production validation.")
-    PRODUCTION = strawberry.enum_value("production", description="Serves real users and decisions.")
-
-
-@strawberry.enum(description="Whether a deployment takes traffic.")
-class DeploymentStatus(Enum):
-    ACTIVE = strawberry.enum_value("ACTIVE", description="Takes traffic.")
-    INACTIVE = strawberry.enum_value("INACTIVE", description="Registered but takes no traffic.")
-    ROLLED_BACK = strawberry.enum_value("ROLLED_BACK", description="Taken out of service by a rollback.")
+Stage = graphql_enum("Stage")
+PrivacyClass = graphql_enum("PrivacyClass")
+RiskTier = graphql_enum("RiskTier")
+RunState = graphql_enum("RunState")
+Environment = graphql_enum("Environment")
+DeploymentStatus = graphql_enum("DeploymentStatus")
 
 
 # Where a field's value is stored under another property name than the field's.

@@ -9,21 +9,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-import strawberry
+from app.core.vocabulary import graphql_enum
 
 
-@strawberry.enum(description="What a principal may do; README \"Authorization\" has the whole matrix.")
-class Role(enum.Enum):
-    VIEWER = strawberry.enum_value("viewer", description="Reads everything, changes nothing.")
-    CONTRIBUTOR = strawberry.enum_value(
-        "contributor", description="Registers, sends lineage, records checks, deploys and promotes, for its teams.")
-    DATA_STEWARD = strawberry.enum_value(
-        "data_steward", description="Registers data for its teams, records checks, quarantines, reads the audit trail.")
-    SECURITY_LEAD = strawberry.enum_value(
-        "security_lead", description="Records checks, approves, quarantines, reads the audit trail.")
-    PRODUCT_OWNER = strawberry.enum_value("product_owner", description="Approves and promotes.")
-    APPROVER = strawberry.enum_value("approver", description="Approves promotions (never its own versions).")
-    ADMIN = strawberry.enum_value("admin", description="Everything, including tokens and teams.")
+Role = graphql_enum("Role")
 
 
 class Permission(enum.Enum):

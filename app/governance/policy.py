@@ -14,23 +14,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from app.core import vocabulary
 
-# Promotion targets: QUARANTINED is set by incident response, never by a promotion.
-Stage = Literal["DEVELOPMENT", "STAGING", "PRODUCTION", "ARCHIVED"]
-SourceStage = Literal["DEVELOPMENT", "STAGING", "PRODUCTION", "ARCHIVED", "QUARANTINED"]
-RiskTier = Literal["LOW", "MEDIUM", "HIGH", "CRITICAL"]
-PrivacyClass = Literal["PUBLIC", "INTERNAL", "CONFIDENTIAL", "PII", "SENSITIVE_PII"]
-CheckKind = Literal["bias_assessment", "safety_review", "license_compliance", "evaluation", "privacy_review",
-                    "security_review", "explainability_review"]
-Environment = Literal["development", "test", "staging", "production"]
-RoleName = Literal["viewer", "contributor", "data_steward", "security_lead", "product_owner", "approver", "admin"]
 
-CHECK_KINDS: tuple[str, ...] = get_args(CheckKind)
+# The policy file's vocabularies are the registry's (app/core/vocabulary.toml). Promotion targets:
+# QUARANTINED is set by incident response, never by a promotion.
+SourceStage = Literal[vocabulary.STAGES]
+Stage = Literal[tuple(stage for stage in vocabulary.STAGES if stage != "QUARANTINED")]
+RiskTier = Literal[vocabulary.RISK_TIERS]
+PrivacyClass = Literal[vocabulary.PRIVACY_CLASSES]
+CheckKind = Literal[vocabulary.CHECK_KINDS]
+Environment = Literal[vocabulary.ENVIRONMENTS]
+RoleName = Literal[vocabulary.values("Role")]
+
+CHECK_KINDS: tuple[str, ...] = vocabulary.CHECK_KINDS
 # The check a privacy class upstream calls for (README "Promotion and policies").
 PRIVACY_REVIEW = "privacy_review"
 

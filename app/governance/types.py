@@ -4,7 +4,6 @@ they hand plain values to app/governance/service.py and present its answer."""
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 
@@ -16,50 +15,12 @@ from app.governance import service
 from app.governance.deployment import Refusal
 from app.governance.gate import Unmet
 from app.governance.policy import Policies, StagePolicy, TierRequirements
+from app.core.vocabulary import graphql_enum
 
 
-@strawberry.enum(description="What a check recorded against a model version examined.")
-class CheckKind(Enum):
-    BIAS_ASSESSMENT = strawberry.enum_value("bias_assessment", description="Fairness across protected groups.")
-    SAFETY_REVIEW = strawberry.enum_value("safety_review", description="Harmful or unsafe behaviour.")
-    LICENSE_COMPLIANCE = strawberry.enum_value(
-        "license_compliance", description="The licences of the model and its data allow the intended use.")
-    EVALUATION = strawberry.enum_value("evaluation", description="Quality measured on held-out data.")
-    PRIVACY_REVIEW = strawberry.enum_value(
-        "privacy_review", description="Personal data in its lineage is handled lawfully; required by PII upstream.")
-    SECURITY_REVIEW = strawberry.enum_value("security_review", description="Attack surface, secrets, supply chain.")
-    EXPLAINABILITY_REVIEW = strawberry.enum_value(
-        "explainability_review", description="Its decisions can be explained to those they affect.")
-
-
-@strawberry.enum(description="The outcome of a check.")
-class CheckStatus(Enum):
-    PASSED = strawberry.enum_value("PASSED", description="Passed: meets a requirement for this check.")
-    FAILED = strawberry.enum_value("FAILED", description="Failed: blocks every promotion requiring this check.")
-    WAIVED = strawberry.enum_value(
-        "WAIVED", description="Deliberately not done, with a reason in the note; meets a requirement only where "
-                              "the policy lists the check as waivable.")
-
-
-@strawberry.enum(description="The kind of a promotion requirement (app/governance/gate.py Requirement).")
-class RequirementKind(Enum):
-    TRANSITION = strawberry.enum_value(
-        "TRANSITION", description="The target stage cannot be entered from the version's current stage.")
-    QUARANTINED = strawberry.enum_value("QUARANTINED", description="The version itself is quarantined.")
-    NAMING = strawberry.enum_value("NAMING", description="The model name or version breaks the stage's naming convention.")
-    CHECK = strawberry.enum_value(
-        "CHECK", description="A required check is missing, failed, or waived where no waiver is accepted.")
-    METRIC = strawberry.enum_value("METRIC", description="An evaluation metric is missing or outside its threshold.")
-    APPROVALS = strawberry.enum_value(
-        "APPROVALS", description="Fewer distinct qualified approvers (never the author) than required.")
-    LICENSE = strawberry.enum_value(
-        "LICENSE", description="An upstream dataset, at any depth, has a licence the stage does not allow.")
-    PRIVACY_REVIEW = strawberry.enum_value(
-        "PRIVACY_REVIEW", description="Upstream data of a privacy class such as PII needs a passed privacy review.")
-    UPSTREAM_QUARANTINED = strawberry.enum_value("UPSTREAM_QUARANTINED", description="Something upstream is quarantined.")
-    STAGE = strawberry.enum_value(
-        "STAGE", description="A deployment's environment does not serve versions in the version's stage (the policy's "
-                             "`environments.<env>.stages`).")
+CheckKind = graphql_enum("CheckKind")
+CheckStatus = graphql_enum("CheckStatus")
+RequirementKind = graphql_enum("RequirementKind")
 
 
 @strawberry.type(description="A bound on an evaluation metric: every recorded value must meet it.")

@@ -4,7 +4,6 @@ incidents. Thin resolvers: the rules are in app/incident/service.py."""
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -18,21 +17,11 @@ from app.core.kinds import Kinds
 from app.core.pagination import decode_offset_cursor, offset_cursor
 from app.incident import service
 from app.system.types import KindCount
+from app.core.vocabulary import graphql_enum
 
 
-@strawberry.enum(description="Where an incident stands.")
-class IncidentStatus(Enum):
-    OPEN = strawberry.enum_value("OPEN", description="In force: what it covers stays quarantined.")
-    RELEASED = strawberry.enum_value(
-        "RELEASED", description="Released: its flags were cleared, except where another OPEN incident covers a node.")
-
-
-@strawberry.enum(description="Kinds an incident lists as affected.")
-class AffectedKind(Enum):
-    DATASET_VERSION = strawberry.enum_value("DatasetVersion", description="Dataset versions built from the bad data.")
-    FEATURE = strawberry.enum_value("Feature", description="Features computed from it.")
-    RUN = strawberry.enum_value("Run", description="Runs that read something affected.")
-    MODEL_VERSION = strawberry.enum_value("ModelVersion", description="Model versions trained or fine-tuned on it.")
+IncidentStatus = graphql_enum("IncidentStatus")
+AffectedKind = graphql_enum("AffectedKind")
 
 
 def _native(value):

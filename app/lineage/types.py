@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 
 import strawberry
 
@@ -11,24 +10,11 @@ from app.catalog.types import CatalogNode, Dataset, PrivacyClass, Team, from_nod
 from app.core.context import Info
 from app.core.kinds import Kinds
 from app.system.types import KindCount
+from app.core.vocabulary import graphql_enum
 
 
-@strawberry.enum(description="Kinds an impact answer lists.")
-class ImpactKind(Enum):
-    DATASET_VERSION = strawberry.enum_value("DatasetVersion", description="Dataset versions built from affected data.")
-    FEATURE = strawberry.enum_value("Feature", description="Features computed from affected data.")
-    RUN = strawberry.enum_value("Run", description="Runs that used something affected.")
-    MODEL_VERSION = strawberry.enum_value("ModelVersion", description="Model versions produced from or fine-tuned on affected assets.")
-    MODEL = strawberry.enum_value("Model", description="Models with an affected version.")
-    DEPLOYMENT = strawberry.enum_value("Deployment", description="Deployments serving an affected model version.")
-
-
-@strawberry.enum(description="Which way to walk the lineage: UPSTREAM is along the arrows (where it came from).")
-class Direction(Enum):
-    UPSTREAM = strawberry.enum_value(
-        "UPSTREAM", description="Along the arrows: what it came from (inputs, sources, parents, what it serves).")
-    DOWNSTREAM = strawberry.enum_value(
-        "DOWNSTREAM", description="Against the arrows: what came from it (runs, outputs, derived versions, deployments).")
+ImpactKind = graphql_enum("ImpactKind")
+Direction = graphql_enum("Direction")
 
 
 @strawberry.type(description="A node of a lineage subgraph and its distance from the start.")
