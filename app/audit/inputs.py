@@ -1,4 +1,4 @@
-"""GraphQL inputs of audit: what its queries and mutations take, checked into service calls."""
+"""GraphQL inputs of the audit trail: whose history to read."""
 
 from __future__ import annotations
 

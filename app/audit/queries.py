@@ -1,4 +1,4 @@
-"""GraphQL queries of audit: thin resolvers over app/audit/service.py."""
+"""GraphQL queries of the audit trail: auditTrail, verifyAudit; thin over app/audit/service.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GraphQL of the audit trail: auditTrail (an entity's history), verifyAudit (recompute the chain)."""
+"""GraphQL types of the audit trail: its events, pages of them, and what verifying the chain found."""
 
 from __future__ import annotations
 

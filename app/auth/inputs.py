@@ -1,4 +1,4 @@
-"""GraphQL inputs of auth: what its queries and mutations take, checked into service calls."""
+"""GraphQL inputs of access management: a principal's roles and teams for a new token."""
 
 from __future__ import annotations
 

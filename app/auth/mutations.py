@@ -1,4 +1,4 @@
-"""GraphQL mutations of auth: thin resolvers, each answer a result union of its outcome and the expected errors."""
+"""GraphQL mutations of access management: issue and revoke API tokens; each answers with a result union."""
 
 from __future__ import annotations
 

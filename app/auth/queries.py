@@ -1,4 +1,4 @@
-"""GraphQL queries of auth: thin resolvers over app/auth/service.py."""
+"""GraphQL queries of access management: me, apiTokens; thin over app/auth/service.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GraphQL of access management: who am I, API tokens, principals' roles and teams."""
+"""GraphQL types of access management: the caller, API tokens (never their secrets) and issued tokens."""
 
 from __future__ import annotations
 

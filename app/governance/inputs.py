@@ -1,4 +1,4 @@
-"""GraphQL inputs of governance: what its queries and mutations take, checked into service calls."""
+"""GraphQL inputs of governance: a check, an approval, a promotion."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GraphQL mutations of governance: thin resolvers, each answer a result union of its outcome and the expected errors."""
+"""GraphQL mutations of governance: record checks, approve, promote; each answers with a result union."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GraphQL queries of governance: thin resolvers over app/governance/service.py."""
+"""GraphQL queries of governance: policies, gateStatus; thin over app/governance/service.py."""
 
 from __future__ import annotations
 

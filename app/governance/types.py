@@ -1,5 +1,4 @@
-"""GraphQL of governance: the policy, gate status, checks, approvals and promotion. Resolvers are thin:
-they hand plain values to app/governance/service.py and present its answer."""
+"""GraphQL types of governance: the policy in force, checks, approvals, the gate's verdict and a refused switch."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GraphQL inputs of incident: what its queries and mutations take, checked into service calls."""
+"""GraphQL inputs of incident response: what to quarantine, release or roll back, and why."""
 
 from __future__ import annotations
 

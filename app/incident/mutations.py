@@ -1,4 +1,4 @@
-"""GraphQL mutations of incident: thin resolvers, each answer a result union of its outcome and the expected errors."""
+"""GraphQL mutations of incident response: quarantine, releaseQuarantine, rollbackDeployment; each answers with a result union."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GraphQL queries of incident: thin resolvers over app/incident/service.py."""
+"""GraphQL queries of incident response: incident, incidents; thin over app/incident/service.py."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""GraphQL of incident response: quarantine, releaseQuarantine, rollbackDeployment; incident and
-incidents. Thin resolvers: the rules are in app/incident/service.py."""
+"""GraphQL types of incident response: incidents, what they affect, the rollbacks they call for."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GraphQL inputs of lineage: what its queries and mutations take, checked into service calls."""
+"""GraphQL inputs of lineage: where an impact, provenance or lineage question starts."""
 
 from __future__ import annotations
 

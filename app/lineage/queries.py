@@ -1,4 +1,4 @@
-"""GraphQL queries of lineage: thin resolvers over app/lineage/service.py."""
+"""GraphQL queries of lineage: impact, provenance, lineage — one traversal each (app/lineage/service.py)."""
 
 from __future__ import annotations
 

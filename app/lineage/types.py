@@ -1,4 +1,4 @@
-"""GraphQL for impact and provenance."""
+"""GraphQL types of impact, provenance and the lineage subgraph."""
 
 from __future__ import annotations
 

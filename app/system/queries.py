@@ -1,4 +1,4 @@
-"""GraphQL queries of system: thin resolvers over app/system/service.py."""
+"""GraphQL queries of the service's own status; thin over app/system/service.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GraphQL types for the service's own status."""
+"""GraphQL types of the service's own status."""
 
 from __future__ import annotations
 
