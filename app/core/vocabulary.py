@@ -12,8 +12,6 @@ import functools
 import tomllib
 from importlib import resources
 
-import strawberry
-
 _TERMS: dict[str, dict] = tomllib.loads(resources.files("app.core").joinpath("vocabulary.toml").read_text())
 
 
@@ -25,6 +23,8 @@ def values(vocabulary: str) -> tuple[str, ...]:
 @functools.cache  # one Python enum per vocabulary: the schema holds each GraphQL type once
 def graphql_enum(vocabulary: str) -> type[enum.Enum]:
     """The vocabulary as a GraphQL enum: members named as GraphQL spells them, valued as stored."""
+    import strawberry  # here: the CLI reads the values on a runner that needs no GraphQL
+
     spec = _TERMS[vocabulary]
     members = [(term["name"], strawberry.enum_value(term.get("stored", term["name"]), description=term["description"]))
                for term in spec["values"]]
@@ -37,6 +37,7 @@ RISK_TIERS = values("RiskTier")
 ENVIRONMENTS = values("Environment")  # stored in lower case; GraphQL and the CLI spell them in upper case
 DEPLOYMENT_STATUSES = values("DeploymentStatus")
 CHECK_KINDS = values("CheckKind")
+ROLES = values("Role")
 
 # A run's states, as OpenLineage names its event types (OTHER says nothing about the state).
 RUN_STATES = values("RunState")
