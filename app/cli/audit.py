@@ -21,21 +21,17 @@ from pathlib import Path
 import click
 
 from app.audit import checkpoint as checkpoints
-from app.cli.client import EXIT_OK, EXIT_REFUSED, RegistryError
-from app.cli.pipeline import _fail, _print_json, _remote, registry_options
+from app.cli.client import EXIT_OK, EXIT_REFUSED
+from app.cli.remote import Remote, exit_codes_help, print_json, registry_options
 
 SIGNING_KEY_ENV = "LINEAGEGRAPH_AUDIT_SIGNING_KEY"
 
 VERIFY_AUDIT = """query($checkpoint: JSON) {
   verifyAudit(checkpoint: $checkpoint) { ok checked firstBrokenSeq reason headSeq headHash checkpointSeq } }"""
 
-EXIT_CODES_HELP = """\b
-Exit status:
-  0  the chain holds (and reaches the checkpoint, when one was given)
-  1  it does not, or the checkpoint was refused (signature, key)
-  2  bad usage (nothing was sent)
-  3  registry unreachable or unavailable: retry later
-  4  unauthenticated or forbidden (read_audit is needed)"""
+EXIT_CODES_HELP = exit_codes_help("the chain holds (and reaches the checkpoint, when one was given)",
+                                  "it does not, or the checkpoint was refused (signature, key)",
+                                  denied="unauthenticated or forbidden (read_audit is needed)")
 
 
 @click.group()
@@ -73,7 +69,7 @@ def checkpoint(signing_key: Path, out: str, **remote_options) -> None:
     \b
     lineagegraph audit checkpoint --signing-key audit.key --out checkpoints/$(date +%F).json
     """
-    remote = _remote(**remote_options)
+    remote = Remote.from_options(**remote_options)
     try:
         key = checkpoints.load_signing_key(signing_key)
     except checkpoints.CheckpointError as exc:
@@ -97,7 +93,7 @@ def checkpoint(signing_key: Path, out: str, **remote_options) -> None:
 @registry_options
 def verify(checkpoint_file, **remote_options) -> None:
     """Recompute the audit chain in the registry, against a checkpoint when given."""
-    remote = _remote(**remote_options)
+    remote = Remote.from_options(**remote_options)
     document = None
     if checkpoint_file is not None:
         try:
@@ -107,18 +103,15 @@ def verify(checkpoint_file, **remote_options) -> None:
     _report(remote, _verify(remote, document))
 
 
-def _verify(remote, document) -> dict:
-    with remote.client() as client:
-        try:
-            return client.graphql(VERIFY_AUDIT, {"checkpoint": document})["verifyAudit"]
-        except RegistryError as error:
-            _fail(remote, error, "verifying the audit chain")
+def _verify(remote: Remote, document) -> dict:
+    with remote.session("verifying the audit chain") as client:
+        return client.graphql(VERIFY_AUDIT, {"checkpoint": document})["verifyAudit"]
 
 
-def _report(remote, verdict: dict) -> None:
+def _report(remote: Remote, verdict: dict) -> None:
     exit_code = EXIT_OK if verdict["ok"] else EXIT_REFUSED
     if remote.as_json:
-        _print_json({"ok": verdict["ok"], "exitCode": exit_code, "verification": verdict})
+        print_json({"ok": verdict["ok"], "exitCode": exit_code, "verification": verdict})
     elif verdict["ok"]:
         against = f", and it reaches checkpoint seq {verdict['checkpointSeq']}" if verdict["checkpointSeq"] else ""
         click.echo(f"audit chain holds: {verdict['checked']} events verified, head at seq {verdict['headSeq']}{against}")

@@ -12,9 +12,12 @@ retries of what is safe to retry, and one vocabulary of failures:
   `BAD_USER_INPUT`, `NOT_FOUND`, `CONFLICT`, a result-union member implementing `UserError`,
   or an HTTP 4xx from the lineage endpoint. Sending the same again gives the same answer.
 - `RegistryDenied` (a `RegistryRefused`): `UNAUTHENTICATED` or `FORBIDDEN` (HTTP 401/403).
+- `NoLineageEndpoint` (a `RegistryRefused`): the URL answers 404/405 to `POST /api/v1/lineage`
+  without an error code: not the registry's base URL (or an older release); every event would
+  be refused alike.
 
 Each carries `code`, `message`, `field` (when the registry named one) and `exit_code`, the
-pipeline CLI's documented exit status for it.
+documented exit status of every remote command for it (app/cli/remote.py reports them).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ LINEAGE_PATH = "/api/v1/lineage"
 DEFAULT_TIMEOUT = 30.0
 CONNECT_TIMEOUT = 5.0
 
-# Exit statuses of the pipeline commands (README "CI/CD: the pipeline CLI").
+# Exit statuses of every command that talks to the registry (README "CI/CD: the pipeline CLI").
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
@@ -94,6 +97,10 @@ class RegistryDenied(RegistryRefused):
     """The caller is not authenticated, or not allowed to do this."""
 
     exit_code = EXIT_DENIED
+
+
+class NoLineageEndpoint(RegistryRefused):
+    """Nothing at the URL takes OpenLineage events: it is not the registry's base URL."""
 
 
 def error_for(code: str | None, message: str, *, field: str | None = None, status: int | None = None,
@@ -199,9 +206,9 @@ class RegistryClient:
             if response.is_success:
                 return body if isinstance(body, dict) else {}
             if response.status_code in (404, 405) and _error_parts(body)[0] is None:
-                raise RegistryRefused(
-                    f"The registry at {self.url} has no {LINEAGE_PATH} endpoint (HTTP {response.status_code}); "
-                    "it may be an older release, or the URL may not be the registry's base URL.",
+                raise NoLineageEndpoint(
+                    f"No OpenLineage endpoint at {self.url}{LINEAGE_PATH} ({response.status_code}): is {self.url} "
+                    "the registry's base URL (and a release that takes lineage)?",
                     code=f"HTTP_{response.status_code}", status=response.status_code)
             raise _http_failure(response, body)
 

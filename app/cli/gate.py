@@ -16,10 +16,12 @@ import sys
 
 import click
 
-from app.cli.client import EXIT_OK, EXIT_REFUSED, RegistryError
-from app.cli.pipeline import _fail, _print_json, _remote, registry_options
+from app.cli.client import EXIT_OK, EXIT_REFUSED
+from app.cli.remote import Remote, exit_codes_help, print_json, registry_options
+from app.core.vocabulary import STAGES
 
-STAGES = ("STAGING", "PRODUCTION", "ARCHIVED", "DEVELOPMENT")
+# Incident response quarantines a version; no promotion goes there, so no gate either.
+PROMOTION_STAGES = tuple(stage for stage in STAGES if stage != "QUARANTINED")
 
 GATE_STATUS = """query($mv: ModelVersionRefInput!, $stage: Stage!) {
   gateStatus(modelVersion: $mv, stage: $stage) {
@@ -27,19 +29,14 @@ GATE_STATUS = """query($mv: ModelVersionRefInput!, $stage: Stage!) {
     unmet { kind message dataset license privacyClass check status metric min max value have need field pattern node }
   } }"""
 
-EXIT_CODES_HELP = """\b
-Exit status:
-  0  allowed: a promotion to STAGE would be accepted now
-  1  not allowed (every unmet requirement is printed), or no such version
-  2  bad usage (nothing was sent)
-  3  registry unreachable or unavailable: retry later
-  4  unauthenticated or forbidden"""
+EXIT_CODES_HELP = exit_codes_help("allowed: a promotion to STAGE would be accepted now",
+                                  "not allowed (every unmet requirement is printed), or no such version")
 
 
 @click.command("gate", epilog=EXIT_CODES_HELP)
 @click.option("--model", required=True, metavar="NAME", help="The registered model's name.")
 @click.option("--version", "model_version", required=True, metavar="VERSION", help="The version to evaluate.")
-@click.option("--stage", required=True, type=click.Choice(STAGES, case_sensitive=False),
+@click.option("--stage", required=True, type=click.Choice(PROMOTION_STAGES, case_sensitive=False),
               help="The stage it would be promoted to.")
 @registry_options
 def gate(model, model_version, stage, **remote_options) -> None:
@@ -51,17 +48,14 @@ def gate(model, model_version, stage, **remote_options) -> None:
     \b
     lineagegraph gate --model credit-scoring --version 7 --stage production
     """
-    remote = _remote(**remote_options)
+    remote = Remote.from_options(**remote_options)
     stage = stage.upper()
-    with remote.client() as client:
-        try:
-            verdict = client.graphql(GATE_STATUS, {"mv": {"model": model, "version": model_version},
-                                                   "stage": stage})["gateStatus"]
-        except RegistryError as error:
-            _fail(remote, error, f"evaluating the gate of {model}@{model_version} for {stage}")
+    with remote.session(f"evaluating the gate of {model}@{model_version} for {stage}") as client:
+        verdict = client.graphql(GATE_STATUS, {"mv": {"model": model, "version": model_version},
+                                               "stage": stage})["gateStatus"]
     exit_code = EXIT_OK if verdict["allowed"] else EXIT_REFUSED
     if remote.as_json:
-        _print_json({"ok": verdict["allowed"], "exitCode": exit_code, "gate": verdict})
+        print_json({"ok": verdict["allowed"], "exitCode": exit_code, "gate": verdict})
     else:
         outcome = "allowed" if verdict["allowed"] else f"NOT allowed: {len(verdict['unmet'])} requirement(s) unmet"
         click.echo(f"{model}@{model_version} -> {stage}: {outcome} "

@@ -1,14 +1,8 @@
 """`lineagegraph import …`: bring another system's assets and lineage into the registry.
 
-`lineagegraph import mlflow` exits as the pipeline commands do:
-
-  0  imported (what the registry cannot hold is listed as left out)
-  1  the registry refused an event (the MLflow entity is named; the rest was imported), or the
-     MLflow store could not be read
-  2  bad usage
-  3  the registry cannot be reached or cannot answer now: nothing more was sent, and importing
-     again is safe
-  4  the registry refused the credentials (--token)
+The importers send OpenLineage events through the CLI's registry client, and report its
+failures and exit as every remote command does (app/cli/remote.py); `import mlflow` adds that an
+event the registry refuses is named by its MLflow entity, and the rest is still imported.
 """
 
 from __future__ import annotations
@@ -17,17 +11,13 @@ import sys
 
 import click
 
-DEFAULT_REGISTRY_URL = "http://127.0.0.1:8000"
-EXIT_UNREACHABLE = 3
-EXIT_DENIED = 4
+from app.cli.client import LINEAGE_PATH, RegistryError
+from app.cli.remote import Remote, exit_codes_help, fail, registry_options
 
-
-class RegistryUnreachableError(click.ClickException):
-    exit_code = EXIT_UNREACHABLE
-
-
-class RegistryDeniedError(click.ClickException):
-    exit_code = EXIT_DENIED
+EXIT_CODES_HELP = exit_codes_help(
+    "imported (what the registry cannot hold is listed as left out)",
+    "an event refused (its MLflow entity is named; the rest was imported), or the store unreadable",
+    denied="the registry refused the credentials (--token)")
 
 
 @click.group("import")
@@ -35,27 +25,21 @@ def import_() -> None:
     """Import assets and their lineage from other systems (through the OpenLineage endpoint)."""
 
 
-@import_.command("mlflow")
+@import_.command("mlflow", epilog=EXIT_CODES_HELP)
 @click.option("--tracking-uri", required=True, envvar="MLFLOW_TRACKING_URI", show_envvar=True,
               help="The MLflow tracking store: sqlite:///mlflow.db, postgresql://…, http(s)://server.")
 @click.option("--model-registry-uri", default=None, envvar="MLFLOW_REGISTRY_URI", show_envvar=True,
               help="MLflow's model registry store, when it is not the tracking store.")
-@click.option("--registry-url", default=DEFAULT_REGISTRY_URL, show_default=True, envvar="LINEAGEGRAPH_URL",
-              show_envvar=True, help="The lineagegraph service to import into.")
-@click.option("--token", default=None, envvar="LINEAGEGRAPH_TOKEN", show_envvar=True,
-              help="API token sent as 'Authorization: Bearer …'.")
 @click.option("--experiment", "experiments", multiple=True, metavar="NAME",
               help="Import only this experiment (repeatable); default all active ones.")
 @click.option("--namespace", default="mlflow", show_default=True,
               help="OpenLineage job namespace of the experiments (one per MLflow server, if you import several).")
-@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds to wait for the registry to answer one event.")
 @click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 32),
               help="Events sent at once (the registry commits concurrent events together).")
 @click.option("--dry-run", is_flag=True, help="Print the OpenLineage events as JSON lines instead of sending them.")
-def mlflow(tracking_uri: str, model_registry_uri: str | None, registry_url: str, token: str | None,
-           experiments: tuple[str, ...], namespace: str, timeout: float, workers: int,
-           dry_run: bool) -> None:
+@registry_options(json_output=False)
+def mlflow(tracking_uri: str, model_registry_uri: str | None, experiments: tuple[str, ...], namespace: str,
+           workers: int, dry_run: bool, **remote_options) -> None:
     """Import an MLflow tracking store: experiments, runs (parameters, metrics, code), dataset
     inputs with their digests, registered models with their versions and aliases.
 
@@ -70,16 +54,7 @@ def mlflow(tracking_uri: str, model_registry_uri: str | None, registry_url: str,
         raise click.BadParameter("expected a source-system name such as 'mlflow' or 'mlflow://tracking.example.com'",
                                  param_hint="--namespace")
 
-    def make_client():
-        return importer.lineage_client(registry_url, token=token, timeout=timeout)
-
-    if not dry_run:  # a malformed --registry-url fails here, before the store is read
-        try:
-            make_client().close()
-        except ValueError as exc:  # the openlineage client's own check of the URL
-            raise click.BadParameter(str(exc), param_hint="--registry-url") from exc
-        except importer.RegistryRefusedAll as exc:
-            raise click.ClickException(str(exc)) from exc
+    remote = Remote.from_options(**remote_options)  # a malformed --registry-url fails here, before the store is read
 
     report = importer.ImportReport()
     try:
@@ -105,15 +80,12 @@ def mlflow(tracking_uri: str, model_registry_uri: str | None, registry_url: str,
     try:
         with click.progressbar(length=len(planned), label=_label("Sending events"), file=sys.stderr,
                                show_pos=True, width=30) as bar:
-            refusals = importer.send_events(planned, make_client, workers=workers,
+            refusals = importer.send_events(planned, remote.client, workers=workers,
                                             on_sent=lambda item: bar.update(1))
-    except importer.RegistryUnreachable as exc:
-        raise RegistryUnreachableError(f"{exc}\nStopped; importing again later is safe (the registry "
-                                       "ignores what it already has).") from exc
-    except importer.RegistryDenied as exc:
-        raise RegistryDeniedError(str(exc)) from exc
-    except importer.RegistryRefusedAll as exc:
-        raise click.ClickException(str(exc)) from exc
+    except RegistryError as error:  # what every further event would meet: nothing more was sent
+        fail(remote, error, "sending the MLflow store's events", retry_note=(
+            f"{remote.url}{LINEAGE_PATH} cannot be reached or cannot take events now; stopped, and importing "
+            "again later is safe: the registry ignores what it already has"))
     _summary(report, refusals, sent=len(planned) - len(refusals))
     if refusals or report.errors:
         sys.exit(1)
@@ -140,6 +112,7 @@ def _summary(report, refusals, *, sent: int, out=None, dry_run: bool = False) ->
     for message in report.errors:
         click.echo(f"error: {message}", file=sys.stderr)
     for refusal in refusals:
-        click.echo(f"error: the registry refused {refusal.entity}: {refusal.status} {refusal.message}", file=sys.stderr)
+        click.echo(f"error: the registry refused {refusal.entity}: {refusal.error.status} {refusal.error}",
+                   file=sys.stderr)
     if refusals:
         click.echo(f"{len(refusals)} event(s) refused; the rest was imported.", file=sys.stderr)

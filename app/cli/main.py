@@ -12,8 +12,13 @@ import sys
 
 import click
 
-from app.core.config import Settings
+from app.cli.audit import audit
+from app.cli.gate import gate
+from app.cli.importer import import_ as import_group
 from app.cli.localneo4j import LocalNeo4jError, from_settings
+from app.cli.pipeline import deploy, run
+from app.cli.tokens import token
+from app.core.config import Settings
 
 
 def _settings() -> Settings:
@@ -222,20 +227,6 @@ def export_schema() -> None:
     click.echo(schema.as_str())
 
 
-from app.cli.pipeline import deploy, run  # noqa: E402  (the CI/CD commands, app/cli/pipeline.py)
-
-main.add_command(deploy)
-main.add_command(run)
-
-
-from app.cli.importer import import_ as import_group  # noqa: E402  (the `import` commands, after main exists)
-main.add_command(import_group)
-
-from app.cli.gate import gate  # noqa: E402  (`lineagegraph gate`, app/cli/gate.py)
-main.add_command(gate)
-
-from app.cli.tokens import token  # noqa: E402  (`lineagegraph token …`, app/cli/tokens.py)
-main.add_command(token)
-
-from app.cli.audit import audit  # noqa: E402  (`lineagegraph audit …`, app/cli/audit.py)
-main.add_command(audit)
+# The commands that talk to a running registry over HTTP (app/cli/remote.py).
+for command in (deploy, run, import_group, gate, token, audit):
+    main.add_command(command)

@@ -8,8 +8,9 @@ Three steps, each usable without the next:
    file). It is the only step that talks to MLflow.
 2. `plan_events(snapshot, report)` is pure: MLflow entities in, `openlineage-python` event
    objects out, each paired with the MLflow entity it describes (for error messages).
-3. `send_events(planned, registry_url)` sends them with `OpenLineageClient` and its HTTP
-   transport, the way any pipeline reports lineage.
+3. `send_events(planned, make_client)` sends them to `POST /api/v1/lineage` with the CLI's
+   registry client (app/cli/client.py), whose failures and exit statuses every remote command
+   shares.
 
 The mapping, one MLflow run at a time:
 
@@ -61,13 +62,14 @@ from openlineage.client.facet_v2 import (
     source_code_location_job,
 )
 
+from openlineage.client.serde import Serde
+
+from app.cli.client import NoLineageEndpoint, RegistryClient, RegistryDenied, RegistryRefused
 from app.core import validation as v
 from app.core.errors import InvalidInput
+from app.core.vocabulary import FACETS_SCHEMA_URL, MODEL_VERSION_FACET, PARAMETERS_FACET
 
 PRODUCER = "https://github.com/lineagegraph/lineagegraph/tree/main/app/importers/mlflow.py"
-FACETS_SCHEMA = "https://lineagegraph.dev/spec/facets/1-0-0/LineagegraphFacets.json"
-PARAMETERS_FACET = "lineagegraph_parameters"
-MODEL_VERSION_FACET = "lineagegraph_modelVersion"
 
 JOB_NAMESPACE = "mlflow"
 MODEL_NAMESPACE = "mlflow-models"
@@ -108,7 +110,7 @@ class ParametersRunFacet(RunFacet):
 
     @staticmethod
     def _get_schema() -> str:
-        return f"{FACETS_SCHEMA}#/$defs/RunParametersRunFacet"
+        return f"{FACETS_SCHEMA_URL}#/$defs/RunParametersRunFacet"
 
 
 @attr.define
@@ -126,7 +128,7 @@ class ModelVersionDatasetFacet(DatasetFacet):
 
     @staticmethod
     def _get_schema() -> str:
-        return f"{FACETS_SCHEMA}#/$defs/ModelVersionDatasetFacet"
+        return f"{FACETS_SCHEMA_URL}#/$defs/ModelVersionDatasetFacet"
 
 
 # --- what is read, what is left out -----------------------------------------------------------------
@@ -690,74 +692,39 @@ def plan_events(snapshot: StoreSnapshot, report: ImportReport, *, namespace: str
 
 # --- sending ----------------------------------------------------------------------------------------
 
-LINEAGE_ENDPOINT = "api/v1/lineage"
-# Connection failures and a registry that is (re)starting are retried briefly; what the registry
-# refuses is not retried. Re-sending is safe: the endpoint is idempotent.
-RETRY = {"total": 3, "connect": 3, "read": 2, "status": 3, "backoff_factor": 0.3,
-         "status_forcelist": [429, 502, 503, 504], "allowed_methods": ["POST"], "raise_on_status": False}
-
-
-class RegistryUnreachable(RuntimeError):
-    """No answer from the registry, or it says it is unavailable: nothing more can be sent."""
-
-
-class RegistryRefusedAll(RuntimeError):
-    """The registry would refuse every event alike (no lineage endpoint there): stop at the first."""
-
-
-class RegistryDenied(RegistryRefusedAll):
-    """401 or 403: the token is missing or not allowed to write lineage."""
-
-
 @dataclass(frozen=True)
 class Refusal:
+    """An event the registry refused, and the MLflow entity it describes."""
+
     entity: str
-    status: int
-    message: str
+    error: RegistryRefused
 
 
-def lineage_client(registry_url: str, *, token: str | None = None, timeout: float = 30.0):
-    """An `OpenLineageClient` sending to the registry's `/api/v1/lineage` over HTTP. It adds no
-    source-code or environment facets of the machine the import runs on."""
-    import os
-
-    from openlineage.client import OpenLineageClient
-    from openlineage.client.transport.http import ApiKeyTokenProvider, HttpConfig, HttpTransport, TokenProvider
-
-    if os.environ.get("OPENLINEAGE_DISABLED", "").strip().lower() == "true":
-        raise RegistryRefusedAll("OPENLINEAGE_DISABLED=true is set, so the OpenLineage client would send "
-                                 "nothing; unset it to import.")
-    auth = ApiKeyTokenProvider({"apiKey": token}) if token else TokenProvider({})
-    config = HttpConfig(url=registry_url.rstrip("/") + "/", endpoint=LINEAGE_ENDPOINT, timeout=timeout,
-                        auth=auth, retry=dict(RETRY))
-    return OpenLineageClient(transport=HttpTransport(config), config={
-        "facets": {"environment_variables": [], "source_code_location": {"disabled": True}},
-        "dataset": {"reducing_enabled": False},
-    })
-
-
-def send_events(planned: list[PlannedEvent], make_client: Callable[[], Any], *, workers: int = 4,
+def send_events(planned: list[PlannedEvent], make_client: Callable[[], RegistryClient], *, workers: int = 4,
                 on_sent: Callable[[PlannedEvent], None] | None = None) -> list[Refusal]:
-    """Emit every event, from `workers` threads with a client each (the registry commits concurrent
-    events together, in any order); returns the ones it refused (400, 409, 413, 422 …), in plan
-    order. Raises `RegistryUnreachable` when it cannot be reached or cannot answer now (429, 5xx),
-    `RegistryDenied` on 401/403, `RegistryRefusedAll` when there is no lineage endpoint (404, 405);
-    events not yet sent then stay unsent."""
+    """Send every event to the registry's `POST /api/v1/lineage`, from `workers` threads with a client
+    each (the registry commits concurrent events together, in any order); return the ones it refused
+    (invalid, contradicting the graph …), in plan order.
+
+    A failure that every further event would meet stops the sending and is raised, the events not
+    yet sent staying unsent: `RegistryUnreachable` (no answer, 429, 5xx, after the client's
+    retries), `RegistryDenied` (401/403), `NoLineageEndpoint` (the URL is not the registry's).
+    """
     local = threading.local()
-    clients: list[Any] = []
+    clients: list[RegistryClient] = []
     lock = threading.Lock()
 
-    def emit(index: int, item: PlannedEvent) -> tuple[int, Refusal | None]:
+    def send(index: int, item: PlannedEvent) -> tuple[int, Refusal | None]:
         client = getattr(local, "client", None)
         if client is None:
             client = local.client = make_client()
             with lock:
                 clients.append(client)
-        return index, _emit_one(client, item)
+        return index, _send_one(client, item)
 
     refusals: list[tuple[int, Refusal]] = []
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="lineagegraph-import")
-    futures = [pool.submit(emit, index, item) for index, item in enumerate(planned)]
+    futures = [pool.submit(send, index, item) for index, item in enumerate(planned)]
     try:
         for future in as_completed(futures):
             index, refusal = future.result()
@@ -774,54 +741,11 @@ def send_events(planned: list[PlannedEvent], make_client: Callable[[], Any], *, 
     return [refusal for _, refusal in sorted(refusals, key=lambda pair: pair[0])]
 
 
-def _emit_one(client, item: PlannedEvent) -> Refusal | None:
-    import requests
-
-    url = f"{client.transport.url.rstrip('/')}/{LINEAGE_ENDPOINT}"
+def _send_one(client: RegistryClient, item: PlannedEvent) -> Refusal | None:
     try:
-        client.emit(item.event)
-    except (requests.ConnectionError, requests.Timeout) as exc:
-        raise RegistryUnreachable(f"The registry at {url} cannot be reached: {_reason(exc)}") from exc
-    except requests.HTTPError as exc:
-        response = exc.response
-        status = response.status_code if response is not None else 0
-        message = _refusal_message(response)
-        if status == 429 or status >= 500:
-            raise RegistryUnreachable(f"The registry at {url} cannot take events now ({status}): "
-                                      f"{message}") from exc
-        if status in (401, 403):
-            raise RegistryDenied(f"The registry at {url} refused the credentials ({status}): {message}. "
-                                 "Pass an API token with --token.") from exc
-        if status in (404, 405):
-            raise RegistryRefusedAll(f"No OpenLineage endpoint at {url} ({status}): is --registry-url "
-                                     "the lineagegraph service?") from exc
-        return Refusal(item.entity, status, message)
-    except requests.RequestException as exc:
-        raise RegistryUnreachable(f"Sending to {url} failed: {_reason(exc)}") from exc
+        client.post_lineage(Serde.to_dict(item.event))
+    except (RegistryDenied, NoLineageEndpoint):
+        raise  # every other event would be refused alike
+    except RegistryRefused as error:
+        return Refusal(item.entity, error)
     return None
-
-
-def _reason(exc: Exception) -> str:
-    """The innermost cause of a requests/urllib3 error, the part a person can act on."""
-    text = str(exc)
-    match = re.search(r"\[Errno -?\d+\] ([^'\")]+)", text)
-    if match:
-        return match.group(1).strip()
-    return text[:300]
-
-
-def _refusal_message(response) -> str:
-    if response is None:
-        return "no response"
-    try:
-        body = response.json()
-    except ValueError:
-        return (response.text or response.reason or "").strip()[:500]
-    error = body.get("error", body) if isinstance(body, dict) else body
-    if isinstance(error, dict):
-        parts = [str(error[key]) for key in ("code", "message") if error.get(key)]
-        if error.get("field"):
-            parts.append(f"(field {error['field']})")
-        if parts:
-            return " ".join(parts)[:1000]
-    return json.dumps(body)[:500]

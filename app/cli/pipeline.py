@@ -1,7 +1,7 @@
 """Commands CI/CD pipelines call: record a deployment, record what a job run used and produced.
 
-They talk to a running registry over HTTP (`app/cli/client.py`), never to Neo4j, and share one set of
-exit statuses (README "CI/CD: the pipeline CLI"):
+They talk to a running registry over HTTP (app/cli/client.py, through app/cli/remote.py), never to
+Neo4j, and exit as every remote command does (README "CI/CD: the pipeline CLI"):
 
   0  recorded (or nothing to change)
   1  refused by the registry: invalid input, not found, conflict (code, message and field printed)
@@ -22,18 +22,17 @@ from typing import Any
 
 import click
 
+from app.cli.client import EXIT_OK, EXIT_REFUSED
+from app.cli.remote import IsoTime, Remote, exit_codes_help, iso, print_json, registry_options
 from app.core.validation import GIT_COMMIT, IDENTIFIER, VERSION
-from app.cli.client import (
-    DEFAULT_TIMEOUT,
-    DEFAULT_URL,
-    EXIT_OK,
-    EXIT_REFUSED,
-    TOKEN_ENV,
-    URL_ENV,
-    RegistryClient,
-    RegistryError,
-    RegistryUnreachable,
-    normalise_url,
+from app.core.vocabulary import (
+    DEPLOYMENT_STATUSES,
+    ENVIRONMENTS,
+    FACETS_SCHEMA_URL,
+    MODEL_VERSION_FACET,
+    PARAMETERS_FACET,
+    RUN_STATES,
+    TERMINAL_RUN_STATES,
 )
 
 PRODUCER = "https://github.com/lineagegraph/lineagegraph/cli"
@@ -42,25 +41,12 @@ DATASET_VERSION_FACET_SCHEMA = (
     "https://openlineage.io/spec/facets/1-0-1/DatasetVersionDatasetFacet.json#/$defs/DatasetVersionDatasetFacet")
 SOURCE_CODE_LOCATION_SCHEMA = (
     "https://openlineage.io/spec/facets/1-1-0/SourceCodeLocationJobFacet.json#/$defs/SourceCodeLocationJobFacet")
-LINEAGEGRAPH_FACETS = "https://lineagegraph.dev/spec/facets/1-0-0/LineagegraphFacets.json"
-MODEL_VERSION_FACET = "lineagegraph_modelVersion"
-MODEL_VERSION_FACET_SCHEMA = f"{LINEAGEGRAPH_FACETS}#/$defs/ModelVersionDatasetFacet"
-PARAMETERS_FACET = "lineagegraph_parameters"
-PARAMETERS_FACET_SCHEMA = f"{LINEAGEGRAPH_FACETS}#/$defs/RunParametersRunFacet"
+MODEL_VERSION_FACET_SCHEMA = f"{FACETS_SCHEMA_URL}#/$defs/ModelVersionDatasetFacet"
+PARAMETERS_FACET_SCHEMA = f"{FACETS_SCHEMA_URL}#/$defs/RunParametersRunFacet"
 MODEL_OUTPUT_NAMESPACE = "lineagegraph-models"
 
-ENVIRONMENTS = ("DEVELOPMENT", "TEST", "STAGING", "PRODUCTION")
-DEPLOYMENT_STATUSES = ("ACTIVE", "INACTIVE", "ROLLED_BACK")
-RUN_STATES = ("START", "RUNNING", "COMPLETE", "FAIL", "ABORT")
-TERMINAL_STATES = ("COMPLETE", "FAIL", "ABORT")
-
-EXIT_CODES_HELP = """\b
-Exit status:
-  0  recorded (or already recorded: nothing changed)
-  1  refused by the registry (invalid input, not found, conflict)
-  2  bad usage (nothing was sent)
-  3  registry unreachable or unavailable: retry later
-  4  unauthenticated or forbidden"""
+EXIT_CODES_HELP = exit_codes_help("recorded (or already recorded: nothing changed)",
+                                  "refused by the registry (invalid input, not found, conflict)")
 
 REF_SYNTAX_HELP = """\b
 Dataset syntax (--input/--output), version optional:
@@ -75,81 +61,7 @@ The namespace ends at the first '/' after SCHEME://AUTHORITY (or the first
 name. Names that contain '@', and namespaces with a path, need JSON."""
 
 
-# --- shared options and error handling ---------------------------------------------------------
-
-def registry_options(command):
-    """--registry-url, --token, --timeout, --retries, --json: every remote command takes them."""
-    options = [
-        click.option("--registry-url", envvar=URL_ENV, default=DEFAULT_URL, show_default=True, show_envvar=True,
-                     metavar="URL", help="The registry's base URL."),
-        click.option("--token", envvar=TOKEN_ENV, default=None, show_envvar=True, metavar="TOKEN",
-                     help="Bearer token sent as `Authorization: Bearer …` (prefer the variable: "
-                          "options show in process lists)."),
-        click.option("--timeout", type=click.FloatRange(0.1, 600), default=DEFAULT_TIMEOUT, show_default=True,
-                     metavar="SECONDS", help="Per-request timeout."),
-        click.option("--retries", type=click.IntRange(0, 10), default=2, show_default=True,
-                     help="Re-sends after an unreachable/unavailable registry (1 s, 2 s, 4 s … apart)."),
-        click.option("--json", "as_json", is_flag=True,
-                     help="Print one JSON document on stdout (the result, or the error with its exit status)."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-@dataclass
-class Remote:
-    url: str
-    token: str | None
-    timeout: float
-    retries: int
-    as_json: bool
-
-    def client(self) -> RegistryClient:
-        return RegistryClient(self.url, token=self.token, timeout=self.timeout,
-                              retries=self.retries)
-
-
-def _remote(registry_url, token, timeout, retries, as_json) -> Remote:
-    try:
-        url = normalise_url(registry_url)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="'--registry-url'") from None
-    return Remote(url, token or None, timeout, retries, as_json)
-
-
-def _fail(remote: Remote, error: RegistryError, doing: str) -> None:
-    """Report a registry failure on stderr (and as JSON on stdout with --json); exit with its status."""
-    click.echo(f"error: {doing}: {error}", err=True)
-    if isinstance(error, RegistryUnreachable):
-        click.echo(f"(retryable: the registry at {remote.url} could not answer; nothing may have been recorded)",
-                   err=True)
-    if remote.as_json:
-        _print_json({"ok": False, "exitCode": error.exit_code, "error": error.as_dict()})
-    sys.exit(error.exit_code)
-
-
-def _print_json(document: dict[str, Any]) -> None:
-    click.echo(json.dumps(document, indent=2, sort_keys=True, default=str))
-
-
 # --- deploy record ----------------------------------------------------------------------------
-
-class _Time(click.ParamType):
-    """An ISO 8601 time; without a zone it is read as UTC."""
-
-    name = "ISO-TIME"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, datetime):
-            return value
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
-            self.fail(f"{value!r} is not an ISO 8601 time (e.g. 2026-03-08T06:00:00Z)", param, ctx)
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
-
-
 
 DEPLOYMENT_FIELDS = "id environment name endpoint status since modelVersion { modelName version }"
 
@@ -177,14 +89,15 @@ def deploy() -> None:
 @click.option("--model", required=True, metavar="NAME", help="The registered model's name.")
 @click.option("--version", "model_version", required=True, metavar="VERSION",
               help="The registered version of that model now serving.")
-@click.option("--env", "environment", required=True, type=click.Choice(ENVIRONMENTS, case_sensitive=False),
+@click.option("--env", "environment", required=True,
+              type=click.Choice([environment.upper() for environment in ENVIRONMENTS], case_sensitive=False),
               help="Where it runs.")
 @click.option("--endpoint", default=None, metavar="URL", help="The absolute URI it serves on; kept when omitted.")
 @click.option("--name", default=None, metavar="NAME",
               help="The deployment's name, unique within the environment (default: the model's name).")
 @click.option("--status", type=click.Choice(DEPLOYMENT_STATUSES, case_sensitive=False), default="ACTIVE",
               show_default=True, help="Whether it takes traffic.")
-@click.option("--at", "switched_at", type=_Time(), default=None, metavar="ISO-TIME",
+@click.option("--at", "switched_at", type=IsoTime(), default=None, metavar="ISO-TIME",
               help="When the switch happened, for one recorded late (default now; UTC unless it says otherwise).")
 @click.option("--break-glass-reason", default=None, metavar="TEXT",
               help="Admins only: switch despite unmet requirements of the environment, for this written reason "
@@ -203,7 +116,7 @@ def deploy_record(model, model_version, environment, endpoint, name, status, swi
     lineagegraph deploy record --model credit-scoring --version 7 \\
         --env production --endpoint https://credit.internal/v1 --name credit-api
     """
-    remote = _remote(**remote_options)
+    remote = Remote.from_options(**remote_options)
     environment = environment.upper()
     name = name or model
     request = {"environment": environment, "name": name, "status": status.upper(),
@@ -214,19 +127,16 @@ def deploy_record(model, model_version, environment, endpoint, name, status, swi
         request["at"] = switched_at.isoformat()
     if break_glass_reason is not None:
         request["breakGlass"] = {"reason": break_glass_reason}
-    with remote.client() as client:
-        try:
-            before = client.graphql(CURRENT_DEPLOYMENT, {"environment": environment, "name": name})["deployment"]
-            answer = client.graphql(REGISTER_DEPLOYMENT, {"input": request})["registerDeployment"]
-        except RegistryError as error:
-            _fail(remote, error, f"recording deployment {environment}/{name} of {model}@{model_version}")
+    with remote.session(f"recording deployment {environment}/{name} of {model}@{model_version}") as client:
+        before = client.graphql(CURRENT_DEPLOYMENT, {"environment": environment, "name": name})["deployment"]
+        answer = client.graphql(REGISTER_DEPLOYMENT, {"input": request})["registerDeployment"]
     if answer["__typename"] == "DeploymentRefused":
         _refused(remote, answer)
     node = answer["node"]
     outcome = "created" if answer["created"] else "changed" if answer["changed"] else "unchanged"
     previous = (before or {}).get("modelVersion")
     if remote.as_json:
-        _print_json({"ok": True, "exitCode": EXIT_OK, "result": outcome, "deployment": node,
+        print_json({"ok": True, "exitCode": EXIT_OK, "result": outcome, "deployment": node,
                      "previouslyServing": previous})
         return
     serving = node.get("modelVersion") or {}
@@ -246,7 +156,7 @@ def _refused(remote: Remote, refusal: dict) -> None:
     for unmet in refusal["unmet"]:
         click.echo(f"  - {unmet['kind']}: {unmet['message']}", err=True)
     if remote.as_json:
-        _print_json({"ok": False, "exitCode": EXIT_REFUSED, "unmet": refusal["unmet"],
+        print_json({"ok": False, "exitCode": EXIT_REFUSED, "unmet": refusal["unmet"],
                      "error": {"code": refusal["code"], "message": refusal["message"], "field": "serving",
                                "retryable": False}})
     sys.exit(EXIT_REFUSED)
@@ -401,9 +311,9 @@ def run() -> None:
               help="A model version the run read, e.g. the base of a fine-tune (repeatable).")
 @click.option("--param", "parameters", multiple=True, type=_Parsed(_parameter, "NAME=VALUE"),
               help="A run parameter (repeatable).")
-@click.option("--started-at", type=_Time(), default=None,
+@click.option("--started-at", type=IsoTime(), default=None,
               help="When it started; sends a START event at that time before the final one.")
-@click.option("--ended-at", type=_Time(), default=None,
+@click.option("--ended-at", type=IsoTime(), default=None,
               help="When it ended (terminal states only); default now. Give it to make a retry identical.")
 @click.option("--git-url", default=None, metavar="URL", help="The code repository's URL.")
 @click.option("--git-commit", default=None, metavar="SHA", help="The commit it ran (7–64 hex); needs --git-url.")
@@ -425,11 +335,11 @@ def run_record(job, run_id, state, inputs, outputs, model_versions, input_model_
         --git-url https://git.example.com/risk/credit --git-commit "$GIT_SHA" \\
         --ended-at 2026-03-08T07:12:00Z
     """
-    remote = _remote(**remote_options)
+    remote = Remote.from_options(**remote_options)
     state = state.upper()
-    if ended_at is not None and state not in TERMINAL_STATES:
+    if ended_at is not None and state not in TERMINAL_RUN_STATES:
         raise click.BadParameter(f"a {state} run has not ended; --ended-at needs --state "
-                                 f"{'/'.join(TERMINAL_STATES)}", param_hint="'--ended-at'")
+                                 f"{'/'.join(TERMINAL_RUN_STATES)}", param_hint="'--ended-at'")
     if started_at is not None and ended_at is not None and ended_at < started_at:
         raise click.BadParameter("ends before it starts (--started-at is later)", param_hint="'--ended-at'")
     if git_commit is not None:
@@ -452,17 +362,14 @@ def run_record(job, run_id, state, inputs, outputs, model_versions, input_model_
         parameters=dict(parameters), started_at=started_at, ended_at=ended_at, git_url=git_url,
         git_commit=git_commit)
     if dry_run:
-        _print_json({"events": events} if len(events) > 1 else events[0])
+        print_json({"events": events} if len(events) > 1 else events[0])
         return
     if generated and not remote.as_json:
         click.echo(f"new run id {run_id} (pass --run-id {run_id} to retry or to add to this run)", err=True)
     answers = []
-    with remote.client() as client:
-        for event in events:
-            try:
-                answers.append(client.post_lineage(event))
-            except RegistryError as error:
-                _fail(remote, error, f"recording run {run_id} of {job[0]}/{job[1]} ({event['eventType']} event)")
+    for event in events:  # at most two: a START, then the run's state
+        with remote.session(f"recording run {run_id} of {job[0]}/{job[1]} ({event['eventType']} event)") as client:
+            answers.append(client.post_lineage(event))
     summary = {
         "runId": run_id,
         "job": {"namespace": job[0], "name": job[1]},
@@ -473,7 +380,7 @@ def run_record(job, run_id, state, inputs, outputs, model_versions, input_model_
         "events": [event["eventType"] for event in events],
     }
     if remote.as_json:
-        _print_json({"ok": True, "exitCode": EXIT_OK, **summary, "answers": answers})
+        print_json({"ok": True, "exitCode": EXIT_OK, **summary, "answers": answers})
         return
     click.echo(f"run {run_id} of {job[0]}/{job[1]} recorded: {state}")
     for label, items in (("used", summary["inputs"]), ("produced", summary["outputs"] + summary["modelVersions"])):
@@ -510,7 +417,7 @@ def build_run_events(*, job: tuple[str, str], run_id: str, state: str, inputs: l
     def event(event_type: str, at: datetime, with_outputs: bool) -> dict[str, Any]:
         document = {
             "eventType": event_type,
-            "eventTime": _iso(at),
+            "eventTime": iso(at),
             "producer": PRODUCER,
             "schemaURL": RUN_EVENT_SCHEMA,
             "run": {"runId": run_id, **({"facets": run_facets} if run_facets else {})},
@@ -523,7 +430,7 @@ def build_run_events(*, job: tuple[str, str], run_id: str, state: str, inputs: l
     events = []
     if started_at is not None and state != "START":
         events.append(event("START", started_at, with_outputs=False))
-    final_at = ended_at if state in TERMINAL_STATES and ended_at else (started_at if state == "START" and started_at
+    final_at = ended_at if state in TERMINAL_RUN_STATES and ended_at else (started_at if state == "START" and started_at
                                                                         else now)
     events.append(event(state, final_at, with_outputs=True))
     return events
@@ -542,6 +449,3 @@ def _model_dataset(ref: ModelVersionRef) -> dict[str, Any]:
              "modelName": ref.model, "version": ref.version, **dict(ref.extra)}
     return {"namespace": MODEL_OUTPUT_NAMESPACE, "name": ref.model, "facets": {MODEL_VERSION_FACET: facet}}
 
-
-def _iso(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")

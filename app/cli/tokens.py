@@ -22,12 +22,9 @@ from typing import Any
 
 import click
 
-from app.cli.client import EXIT_OK, RegistryError
-from app.cli.pipeline import _fail, _iso, _print_json, _remote, _Time, registry_options
-
-# The values of app.auth.permissions.Role (a test keeps them equal); not imported, so the CLI
-# does not load the GraphQL server's modules to parse its options.
-ROLES = ("viewer", "contributor", "data_steward", "security_lead", "product_owner", "approver", "admin")
+from app.cli.client import EXIT_OK
+from app.cli.remote import IsoTime, Remote, exit_codes_help, iso, print_json, registry_options
+from app.core.vocabulary import ROLES
 
 TOKEN_FIELDS = "id principal description createdAt createdBy expiresAt revokedAt revokedBy"
 
@@ -52,13 +49,8 @@ REVOKE_API_TOKEN = f"""mutation($id: String!) {{
 API_TOKENS = f"""query($principal: String, $first: Int!) {{
   apiTokens(principal: $principal, first: $first) {{ {TOKEN_FIELDS} }} }}"""
 
-EXIT_CODES_HELP = """\b
-Exit status:
-  0  done
-  1  refused by the registry (invalid input, unknown team, no such token)
-  2  bad usage (nothing was sent)
-  3  registry unreachable or unavailable: retry later
-  4  unauthenticated or forbidden (these commands need an admin's token)"""
+EXIT_CODES_HELP = exit_codes_help("done", "refused by the registry (invalid input, unknown team, no such token)",
+                                  denied="unauthenticated or forbidden (these commands need an admin's token)")
 
 
 @click.group("token")
@@ -74,7 +66,7 @@ def token() -> None:
 @click.option("--team", "teams", multiple=True, metavar="TEAM",
               help="A team it belongs to (repeatable; each must exist); replaces the teams it had.")
 @click.option("--description", default=None, metavar="TEXT", help="What the token is for, e.g. 'airflow prod'.")
-@click.option("--expires-at", type=_Time(), default=None,
+@click.option("--expires-at", type=IsoTime(), default=None,
               help="When the token stops working (ISO 8601; UTC unless a zone is given); default never.")
 @registry_options
 def token_create(principal, roles, teams, description, expires_at, **remote_options) -> None:
@@ -88,21 +80,18 @@ def token_create(principal, roles, teams, description, expires_at, **remote_opti
     export LINEAGEGRAPH_TOKEN=$(lineagegraph token create --principal airflow-prod \\
         --role contributor --team risk --description "airflow prod")
     """
-    remote = replace(_remote(**remote_options), retries=0)
+    remote = replace(Remote.from_options(**remote_options), retries=0)
     request: dict[str, Any] = {"principal": principal, "roles": sorted({r.upper() for r in roles}),
                                "teams": list(dict.fromkeys(teams))}
     if description is not None:
         request["description"] = description
     if expires_at is not None:
-        request["expiresAt"] = _iso(expires_at)
-    with remote.client() as client:
-        try:
-            issued = client.graphql(CREATE_API_TOKEN, {"input": request})["createApiToken"]
-        except RegistryError as error:
-            _fail(remote, error, f"issuing a token for {principal}")
+        request["expiresAt"] = iso(expires_at)
+    with remote.session(f"issuing a token for {principal}") as client:
+        issued = client.graphql(CREATE_API_TOKEN, {"input": request})["createApiToken"]
     record = issued["token"]
     if remote.as_json:
-        _print_json({"ok": True, "exitCode": EXIT_OK, "secret": issued["secret"], "token": record,
+        print_json({"ok": True, "exitCode": EXIT_OK, "secret": issued["secret"], "token": record,
                      "roles": [r.lower() for r in request["roles"]], "teams": request["teams"]})
         return
     click.echo(issued["secret"])
@@ -121,15 +110,12 @@ def token_revoke(token_id, **remote_options) -> None:
     registry process; other processes may still answer its reads for a few seconds (their
     authentication cache).
     """
-    remote = _remote(**remote_options)
-    with remote.client() as client:
-        try:
-            record = client.graphql(REVOKE_API_TOKEN, {"id": token_id})["revokeApiToken"]
-        except RegistryError as error:
-            _fail(remote, error, f"revoking token {token_id}")
+    remote = Remote.from_options(**remote_options)
+    with remote.session(f"revoking token {token_id}") as client:
+        record = client.graphql(REVOKE_API_TOKEN, {"id": token_id})["revokeApiToken"]
     record = {k: v for k, v in record.items() if k != "__typename"}
     if remote.as_json:
-        _print_json({"ok": True, "exitCode": EXIT_OK, "token": record})
+        print_json({"ok": True, "exitCode": EXIT_OK, "token": record})
         return
     click.echo(f"token {record['id']} of {record['principal']} revoked at {record['revokedAt']} "
                f"by {record['revokedBy']}")
@@ -145,14 +131,11 @@ def token_list(principal, first, **remote_options) -> None:
     One line each: id, principal, status (active, revoked or expired), created, expires,
     description.
     """
-    remote = _remote(**remote_options)
-    with remote.client() as client:
-        try:
-            tokens = client.graphql(API_TOKENS, {"principal": principal, "first": first})["apiTokens"]
-        except RegistryError as error:
-            _fail(remote, error, "listing API tokens")
+    remote = Remote.from_options(**remote_options)
+    with remote.session("listing API tokens") as client:
+        tokens = client.graphql(API_TOKENS, {"principal": principal, "first": first})["apiTokens"]
     if remote.as_json:
-        _print_json({"ok": True, "exitCode": EXIT_OK, "tokens": tokens})
+        print_json({"ok": True, "exitCode": EXIT_OK, "tokens": tokens})
         return
     if not tokens:
         click.echo("no API tokens" + (f" for {principal}" if principal else ""), err=True)

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import pipeline as pipeline_cli
+from app.cli import remote
 from app.cli.main import main
 from app.cli.client import RegistryClient, RegistryDenied, RegistryRefused, RegistryUnreachable
 from app.cli.localneo4j import free_port
@@ -313,8 +314,8 @@ def test_a_denied_command_exits_4(monkeypatch):
         return httpx.Response(401, json={"errors": [{"message": "Send a bearer token.",
                                                      "extensions": {"code": "UNAUTHENTICATED"}}]})
 
-    real = pipeline_cli.RegistryClient
-    monkeypatch.setattr(pipeline_cli, "RegistryClient",
+    real = remote.RegistryClient  # where every command's client is made
+    monkeypatch.setattr(remote, "RegistryClient",
                         lambda *args, **kwargs: real(*args, transport=httpx.MockTransport(handler), **kwargs))
     result = cli("deploy", "record", "--registry-url", "http://registry.test", "--model", "m", "--version", "1",
                  "--env", "production")
