@@ -7,6 +7,7 @@ WORKDIR /srv/lineagegraph
 
 COPY pyproject.toml README.md ./
 COPY app ./app
+# The service's statements only: the suite's and the benchmark's live in tests/ and bench/, left out.
 COPY cypher ./cypher
 COPY policies ./policies
 RUN pip install --no-cache-dir . && useradd --system --uid 10001 lineagegraph

@@ -1,4 +1,4 @@
-"""Bulk loading of a generated registry through the `cypher/bench/` statements.
+"""Bulk loading of a generated registry through the benchmark's own statements (`bench/cypher/`).
 
 Nodes go first, label by label in dependency order (each node file also creates the node's
 structural edges: VERSION_OF, INSTANCE_OF, OWNED_BY), then the lineage edges shape by shape,
@@ -13,6 +13,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+
+from pathlib import Path
 
 from neo4j import Driver
 
@@ -33,25 +35,29 @@ from bench.generate import (
     Registry,
 )
 
+# The benchmark's statements: beside its code, never in the service's cypher/ (nor in the wheel or
+# the image). `load_queries(BENCH_CYPHER_DIR)` names them by file: `create_teams`, `link_serves`, …
+BENCH_CYPHER_DIR = Path(__file__).resolve().parent / "cypher"
+
 # Label -> (statement, the row fields it reads). Parents before children.
 NODE_LOADS = (
-    (STAGE, "bench.create_stages", ("id", "name")),
-    (TEAM, "bench.create_teams", ("id", "name", "description", "created_at", "by")),
-    (DATASET, "bench.create_datasets", ("id", "namespace", "name", "owner", "description", "license", "privacy",
+    (STAGE, "create_stages", ("id", "name")),
+    (TEAM, "create_teams", ("id", "name", "description", "created_at", "by")),
+    (DATASET, "create_datasets", ("id", "namespace", "name", "owner", "description", "license", "privacy",
                                         "tags", "tags_text", "schema_fields", "created_at", "by")),
-    (DATASET_VERSION, "bench.create_dataset_versions",
+    (DATASET_VERSION, "create_dataset_versions",
      ("id", "dataset_id", "version", "digest", "row_count", "created_at", "by")),
-    (FEATURE, "bench.create_features", ("id", "group", "name", "owner", "dtype", "transformation", "description",
+    (FEATURE, "create_features", ("id", "group", "name", "owner", "dtype", "transformation", "description",
                                         "tags", "tags_text", "created_at", "by")),
-    (JOB, "bench.create_jobs", ("id", "namespace", "name", "owner", "description", "created_at", "by")),
-    (RUN, "bench.create_runs", ("id", "run_id", "job_id", "state", "started_at", "ended_at", "code_repository",
+    (JOB, "create_jobs", ("id", "namespace", "name", "owner", "description", "created_at", "by")),
+    (RUN, "create_runs", ("id", "run_id", "job_id", "state", "started_at", "ended_at", "code_repository",
                                 "code_commit", "parameters", "by")),
-    (MODEL, "bench.create_models", ("id", "name", "owner", "risk_tier", "description", "tags", "tags_text",
+    (MODEL, "create_models", ("id", "name", "owner", "risk_tier", "description", "tags", "tags_text",
                                     "created_at", "by")),
-    (MODEL_VERSION, "bench.create_model_versions",
+    (MODEL_VERSION, "create_model_versions",
      ("id", "model_id", "version", "artifact_uri", "artifact_digest", "framework", "license", "stage", "tags",
       "tags_text", "created_at", "by")),
-    (DEPLOYMENT, "bench.create_deployments", ("id", "environment", "name", "endpoint", "status", "since",
+    (DEPLOYMENT, "create_deployments", ("id", "environment", "name", "endpoint", "status", "since",
                                               "created_at", "by")),
 )
 
@@ -132,10 +138,10 @@ def load(driver: Driver, database: str, queries: QueryCatalog, registry: Registr
     stats.node_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
-    shapes = [(f"bench.link_{name}", registry.link_rows(name), lambda row: len(row[1]), len(registry.links[name][0]))
+    shapes = [(f"link_{name}", registry.link_rows(name), lambda row: len(row[1]), len(registry.links[name][0]))
               for name in LINKS]
-    shapes.append(("bench.link_serves", registry.serves_rows(), lambda row: 1, len(registry.serves)))
-    shapes.append(("bench.link_stages", registry.stage_rows(), lambda row: 1, len(registry.stage_spans)))
+    shapes.append(("link_serves", registry.serves_rows(), lambda row: 1, len(registry.serves)))
+    shapes.append(("link_stages", registry.stage_rows(), lambda row: 1, len(registry.stage_spans)))
     for name, rows, weight, expected in shapes:
         query = queries[name]
         t0 = time.perf_counter()
@@ -148,7 +154,7 @@ def load(driver: Driver, database: str, queries: QueryCatalog, registry: Registr
             raise RuntimeError(f"{name} created {created} edges, expected {expected}")
         took = time.perf_counter() - t0
         stats.per_statement[name] = {"rows": created, "seconds": round(took, 2)}
-        echo(f"  {name.removeprefix('bench.link_'):<27} {created:>9,} edges   {took:6.1f} s")
+        echo(f"  {name.removeprefix('link_'):<27} {created:>9,} edges   {took:6.1f} s")
         stats.edge_phase_edges += created
     stats.edge_seconds = time.perf_counter() - started
     return stats

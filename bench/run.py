@@ -6,7 +6,7 @@ For each size (default 10^5 and 10^6 nodes) it
    cache 4g each) unless NEO4J_URI is set, and applies the app's migrations (constraints and
    indexes in place before the load, so the load rate includes maintaining them);
 2. generates a synthetic registry with the shape of an organisation (`bench/generate.py`)
-   and bulk-loads it through `cypher/bench/*.cypher` (batches of 10,000 rows, one write
+   and bulk-loads it through its own statements, `bench/cypher/*.cypher` (batches of 10,000 rows, one write
    transaction each), timing nodes and edges;
 3. starts the service (`lineagegraph serve` in a subprocess, GraphiQL off, logs at WARNING)
    against that Neo4j and waits for /readyz;
@@ -45,10 +45,11 @@ from app.core import limits
 from app.core.config import Settings
 from app.core.db import Database
 from app.cli.localneo4j import LocalNeo4j, free_port
-from app.core.cypher import QueryCatalog, load_queries
+from app.core.cypher import QueryCatalog, load_queries, statement_of
 from app.http.app import prepare_graph
+from app.lineage import repository as lineage_repository
 from bench.generate import generate
-from bench.load import load
+from bench.load import BENCH_CYPHER_DIR, load
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -173,23 +174,24 @@ def start_service(stack: ExitStack, settings: Settings, workdir: Path) -> str:
         time.sleep(0.25)
 
 
-def wipe(driver, database: str, queries: QueryCatalog) -> None:
-    query = queries["bench.delete_batch"]
+def wipe(driver, database: str, statements: QueryCatalog) -> None:
+    query = statements["delete_batch"]
     while True:
         records, _, _ = driver.execute_query(query.text, {"batch": 20_000}, database_=database)
         if records[0]["deleted"] == 0:
             return
 
 
-def graph_counts(driver, database: str, queries: QueryCatalog) -> dict:
-    records, _, _ = driver.execute_query(queries["bench.count_graph"].text, database_=database)
+def graph_counts(driver, database: str, statements: QueryCatalog) -> dict:
+    records, _, _ = driver.execute_query(statements["count_graph"].text, database_=database)
     return dict(records[0])
 
 
 # --- one size ---------------------------------------------------------------------------------------
 
 
-def run_size(target: int, args, queries: QueryCatalog) -> dict:
+def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog) -> dict:
+    """One size; `queries` are the service's statements, `statements` the benchmark's own."""
     echo(f"\n=== {target:,} nodes ===")
     result: dict = {"target_nodes": target}
     with ExitStack() as stack:
@@ -200,13 +202,13 @@ def run_size(target: int, args, queries: QueryCatalog) -> dict:
                                       notifications_min_severity="OFF")
         stack.callback(driver.close)
         database = settings.neo4j_database
-        before = graph_counts(driver, database, queries)
+        before = graph_counts(driver, database, statements)
         if before["nodes"] > 5:  # bookkeeping only on a fresh graph
             if not args.wipe:
                 raise SystemExit(f"{uri} already holds {before['nodes']} nodes; pass --wipe to delete them first.")
             echo("wiping the registry at NEO4J_URI …")
-            wipe(driver, database, queries)
-            before = graph_counts(driver, database, queries)
+            wipe(driver, database, statements)
+            before = graph_counts(driver, database, statements)
 
         echo("generating …")
         t0 = time.perf_counter()
@@ -221,8 +223,8 @@ def run_size(target: int, args, queries: QueryCatalog) -> dict:
                                "choose_starts_seconds": round(chosen_s, 1)}
 
         echo(f"loading (batches of {args.batch:,}) …")
-        stats = load(driver, database, queries, registry, batch=args.batch, echo=echo)
-        after = graph_counts(driver, database, queries)
+        stats = load(driver, database, statements, registry, batch=args.batch, echo=echo)
+        after = graph_counts(driver, database, statements)
         loaded = {"nodes": after["nodes"] - before["nodes"],
                   "relationships": after["relationships"] - before["relationships"]}
         if loaded["nodes"] != registry.node_count or loaded["relationships"] != registry.edge_count:
@@ -245,7 +247,8 @@ def run_size(target: int, args, queries: QueryCatalog) -> dict:
 
         impact_vars = {"of": {"datasetVersion": hot_key}, "first": IMPACT_PAGE}
         prov_vars = {"of": {"deployment": {"environment": prod_key["environment"].upper(), "name": prod_key["name"]}}}
-        impact_query, prov_query = queries["lineage.impact"], queries["lineage.provenance"]
+        impact_query = queries[statement_of(lineage_repository.impact)]
+        prov_query = queries[statement_of(lineage_repository.provenance)]
 
         def impact_params() -> dict:
             # What app.lineage.service.impact passes for this request (defaults of the GraphQL field).
@@ -395,8 +398,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     started_at = datetime.now(UTC)
-    queries = load_queries(Settings().cypher_dir)
-    results = [run_size(size, args, queries) for size in sizes]
+    queries, statements = load_queries(Settings().cypher_dir), load_queries(BENCH_CYPHER_DIR)
+    results = [run_size(size, args, queries, statements) for size in sizes]
     duration = time.perf_counter() - started
 
     report = {

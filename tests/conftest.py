@@ -128,14 +128,20 @@ def neo4j_driver(settings):
     driver.close()
 
 
+# The suite's own statements (arranging and inspecting the graph, tampering with it): beside the
+# tests, never in the service's cypher/ (nor in the wheel or the image).
+TEST_CYPHER_DIR = REPO / "tests" / "cypher"
+
+
 @pytest.fixture(scope="session")
 def queries():
-    return load_queries(default_cypher_dir())
+    """The service's statements and the suite's, by name."""
+    return load_queries(default_cypher_dir(), TEST_CYPHER_DIR)
 
 
 @pytest.fixture
 def run_cypher(neo4j_driver, settings, queries):
-    """Run a named query from cypher/ (never inline Cypher, in tests too)."""
+    """Run a named query from cypher/ or tests/cypher/ (never inline Cypher, in tests too)."""
 
     def run(name: str, **params):
         query = queries[name]

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from app.audit import repository
 from app.audit.entry import AuditEntry
 
 GENESIS_HASH = "0" * 64
@@ -121,7 +122,6 @@ async def append(tx, entries: Sequence[AuditEntry]) -> None:
     Run by the transaction (Tx.before_commit) after the use case's work."""
     if not entries:
         return
-    head = await tx.single("audit.lock_head", genesis=GENESIS_HASH)
+    head = await repository.lock_head(tx, genesis=GENESIS_HASH)
     events = chained(entries, head["last_seq"], head["last_hash"])
-    await tx.consume("audit.append_events", events=events,
-                     last_seq=events[-1]["seq"], last_hash=events[-1]["hash"])
+    await repository.append_events(tx, events=events, last_seq=events[-1]["seq"], last_hash=events[-1]["hash"])

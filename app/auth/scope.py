@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.auth import repository
 from app.core.access import Principal
 from app.core.db import Tx
 from app.core.errors import Forbidden
+from app.core.kinds import Kind
 
-# Natural key fields of the kinds `auth.owners` answers for, and the parameter each goes in.
+# Natural key fields of the kinds `repository.owners` answers for, and the parameter each goes in.
 KEY_FIELDS: dict[str, tuple[str, ...]] = {
     "Dataset": ("namespace", "name"),
     "DatasetVersion": ("namespace", "name", "version"),
@@ -46,23 +48,22 @@ def ownership_refusal(access: Principal, new_owner: str | None, *, field: str | 
     return Forbidden(f"{access.name} may not give records to team {new_owner}: it is not a member.", field=field)
 
 
-async def authorize(tx: Tx, access: Principal, owner_query: str, key: dict, *, new_owner: str | None = None,
+async def authorize(tx: Tx, access: Principal, kind: Kind, key: dict, *, new_owner: str | None = None,
                     what: str = "what team {owner} owns", field: str | None = None) -> None:
-    """Refuse (raise Forbidden) a write to the record `owner_query` finds by `key` when another
+    """Refuse (raise Forbidden) a write to the record of `kind` with natural key `key` when another
     team owns it, or one that gives a record to a team the caller is not in."""
     if access.is_admin:
         return
     problem = ownership_refusal(access, new_owner, field=field)
     if problem is None:
-        record = await tx.single(owner_query, **key)
-        problem = refusal(access, record["owner"] if record else None, what=what, field=field)
+        problem = refusal(access, await repository.owner_of(tx, kind, key), what=what, field=field)
     if problem is not None:
         raise problem
 
 
 @dataclass(frozen=True)
 class Owners:
-    """What `auth.owners` found: for each (kind, key tuple) that exists, the owning team (or None)."""
+    """What `repository.owners` found: for each (kind, key tuple) that exists, the owning team (or None)."""
 
     found: dict[tuple[str, tuple], str | None]
 
@@ -80,7 +81,7 @@ async def read_owners(tx: Tx, keys: Iterable[tuple[str, tuple]]) -> Owners:
         params[_PARAMS[kind]].append(dict(zip(KEY_FIELDS[kind], key)))
     found: dict[tuple[str, tuple], str | None] = {}
     if any(params.values()):
-        record = await tx.single("auth.owners", **params)
+        record = await repository.owners(tx, **params)
         for kind, name in _PARAMS.items():
             for entry in record[name] if record else []:
                 if entry is not None:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from app.audit.chain import record_audit
 from app.audit.entry import AuditEntry
+from app.auth import repository
 from app.core.access import Principal, Role
 from app.core import validation as v
 from app.core.db import Database, Tx
@@ -60,15 +61,14 @@ async def grant(db: Database, actor: Principal, *, principal: str, roles: list[s
     secret = new_secret()
 
     async def work(tx: Tx) -> IssuedToken:
-        stored = await tx.single("auth.upsert_principal", name=name, roles=checked_roles, teams=checked_teams,
-                                 id=str(uuid.uuid4()), now=now, by=actor.name)
+        stored = await repository.upsert_principal(tx, name=name, roles=checked_roles, teams=checked_teams,
+                                                   id=str(uuid.uuid4()), now=now, by=actor.name)
         if stored is None:
             raise NotFound(f"One of the teams {', '.join(checked_teams)} does not exist; register it first.",
                            kind="Team", key=",".join(checked_teams))
-        record = await tx.single("auth.create_api_token", principal=name, token_id=str(uuid.uuid4()),
-                                 token_hash=hash_token(secret), description=description, expires_at=expires_at,
-                                 now=now, by=actor.name)
-        token = record["token"]
+        token = await repository.create_api_token(tx, principal=name, token_id=str(uuid.uuid4()),
+                                                  token_hash=hash_token(secret), description=description,
+                                                  expires_at=expires_at, now=now, by=actor.name)
         record_audit(tx, AuditEntry(actor=actor.name, action="createApiToken", target_kind="ApiToken",
                                    target_key=f"{name}/{token['id']}", target_id=token["id"],
                                    after={"principal": name, "roles": checked_roles, "teams": checked_teams}))
@@ -86,7 +86,7 @@ async def revoke(db: Database, actor: Principal, *, token_id: str) -> dict:
     token_id = v.text_key("id", token_id, max_length=64)
 
     async def work(tx: Tx) -> dict:
-        record = await tx.single("auth.revoke_api_token", token_id=token_id, now=datetime.now(UTC), by=actor.name)
+        record = await repository.revoke_api_token(tx, token_id=token_id, now=datetime.now(UTC), by=actor.name)
         if record is None:
             raise NotFound(f"No API token has id {token_id}.", kind="ApiToken", key=token_id)
         if record["revoking"]:
@@ -104,7 +104,7 @@ async def list_tokens(db: Database, *, principal: str | None, first: int) -> lis
     v.in_range("first", first, 1, 500)
 
     async def work(tx: Tx) -> list[dict]:
-        return [r["token"] for r in await tx.records("auth.list_api_tokens", principal=principal, limit=first)]
+        return await repository.list_api_tokens(tx, principal=principal, limit=first)
 
     return await db.read(work)
 
@@ -161,7 +161,7 @@ async def authenticate(db: Database, secret: str, *, bootstrap_hash: str | None)
         return cached
 
     async def work(tx: Tx):
-        return await tx.single("auth.authenticate", token_hash=token_hash, now=now)
+        return await repository.authenticate(tx, token_hash=token_hash, now=now)
 
     record = await db.read(work)
     if record is None:
@@ -190,7 +190,7 @@ async def current_access(tx: Tx, principals: list[Principal]) -> dict[str, Princ
     hashes = sorted({p.token_hash for p in principals if p.token_hash is not None})
     if not hashes:
         return {}
-    records = await tx.records("auth.current_access", token_hashes=hashes, now=datetime.now(UTC))
+    records = await repository.current_access(tx, token_hashes=hashes, now=datetime.now(UTC))
     return {record["token_hash"]: _principal(record, record["token_hash"]) for record in records}
 
 

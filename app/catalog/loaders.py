@@ -38,15 +38,15 @@ def by_key(info: Info, kind: Kind) -> DataLoader[tuple, dict | None]:
     return info.context.loaders.batched(("catalog.by_key", kind.label), load)
 
 
-def related(info: Info, query: str) -> DataLoader[str, list[tuple[str, dict]]]:
+def related(info: Info, relation: repository.Relation) -> DataLoader[str, list[tuple[str, dict]]]:
     """(label, node) pairs related to each source id, by one relation file."""
     db = info.context.db
 
     async def load(ids: list[str]) -> list[list[tuple[str, dict]]]:
         async def work(tx: Tx):
-            return await repository.related(tx, query, list(ids))
+            return await repository.related(tx, relation, list(ids))
 
         found = await db.read(work)
         return [found.get(i, []) for i in ids]
 
-    return info.context.loaders.batched(("catalog.related", query), load)
+    return info.context.loaders.batched(("catalog.related", relation), load)

@@ -88,7 +88,7 @@ class Registered:
 async def register_team(db: Database, actor: Actor, *, name: str, description: str | None = None) -> Registered:
     """Register a team by name, or update its description."""
     params = {"name": v.identifier("name", name), "props": _props(description=v.description("description", description))}
-    return await db.write(_upsert_audited, "registerTeam", Kinds.TEAM.value, "catalog.upsert_team", params, actor)
+    return await db.write(_upsert_audited, "registerTeam", Kinds.TEAM.value, params, actor)
 
 async def register_dataset(
     db: Database, actor: Actor, *, namespace: str, name: str, owner: str | None = None,
@@ -105,8 +105,8 @@ async def register_dataset(
     )
     params = {"namespace": v.namespace("namespace", namespace), "name": v.text_key("name", name, max_length=v.MAX_NAME),
               "owner": _owner(owner), "props": _with_owner(props, owner)}
-    return await db.write(_upsert_audited, "registerDataset", Kinds.DATASET.value, "catalog.upsert_dataset", params,
-                          actor, missing=_team_missing(owner))
+    return await db.write(_upsert_audited, "registerDataset", Kinds.DATASET.value, params, actor,
+                          missing=_team_missing(owner))
 
 async def register_dataset_version(
     db: Database, actor: Actor, *, namespace: str, name: str, version: str, digest: str | None = None,
@@ -144,11 +144,10 @@ async def register_feature(
     linked_at = actor.happened("at", at)
 
     async def work(tx: Tx) -> Registered:
-        registered = await _upsert(tx, "catalog.upsert_feature", params, actor, missing=_team_missing(owner))
+        registered = await _upsert(tx, Kinds.FEATURE.value, params, actor, missing=_team_missing(owner))
         anchor = {"group": group, "name": name, "at": linked_at}
-        added = await _link(tx, "catalog.link_feature_derived_from_datasets", Kinds.DATASET.value, datasets, anchor)
-        added += await _link(tx, "catalog.link_feature_derived_from_dataset_versions", Kinds.DATASET_VERSION.value,
-                             versions, anchor)
+        added = await _link(tx, repository.Link.link_feature_derived_from_datasets, datasets, anchor)
+        added += await _link(tx, repository.Link.link_feature_derived_from_dataset_versions, versions, anchor)
         registered = _with_links(registered, added)
         _audit(tx, actor, "registerFeature", Kinds.FEATURE.value, registered, params,
                derived_from_datasets=_keys(Kinds.DATASET.value, datasets),
@@ -166,7 +165,7 @@ async def register_job(
     props = _props(description=v.description("description", description), **_tag_props(tags))
     params = {"namespace": v.namespace("namespace", namespace), "name": v.text_key("name", name),
               "owner": _owner(owner), "props": _with_owner(props, owner)}
-    return await db.write(_upsert_audited, "registerJob", Kinds.JOB.value, "catalog.upsert_job", params, actor,
+    return await db.write(_upsert_audited, "registerJob", Kinds.JOB.value, params, actor,
                           missing=_team_missing(owner))
 
 async def register_run(
@@ -195,7 +194,7 @@ async def register_model(
     """Register a model (the family its versions belong to) by name."""
     props = _props(description=v.description("description", description), risk_tier=v.one_of("riskTier", risk_tier, vocabulary.RISK_TIERS), **_tag_props(tags))
     params = {"name": v.identifier("name", name), "owner": _owner(owner), "props": _with_owner(props, owner)}
-    return await db.write(_upsert_audited, "registerModel", Kinds.MODEL.value, "catalog.upsert_model", params, actor,
+    return await db.write(_upsert_audited, "registerModel", Kinds.MODEL.value, params, actor,
                           missing=_team_missing(owner))
 
 @dataclass
@@ -250,7 +249,7 @@ async def register_deployment(
     async def work(tx: Tx) -> Registered | deployment_gate.Refusal:
         await repository.lock_deployment_switch(tx, environment=params["environment"], name=params["name"],
                                                 **(serving_ref or {}))
-        state = dict(await tx.single("catalog.deployment_state", environment=params["environment"], name=params["name"]))
+        state = await repository.deployment_state(tx, environment=params["environment"], name=params["name"])
         current = state["serving"]
         switching = serving_ref is not None and (current is None or _ref_of(current) != serving_ref)
         if _changes(state["node"], params["props"]) or switching:
@@ -280,12 +279,12 @@ async def register_deployment(
         return registered
 
     async def serve(tx: Tx, verdict) -> Registered:
-        registered = await _upsert(tx, "catalog.upsert_deployment", params, actor)
+        registered = await _upsert(tx, Kinds.DEPLOYMENT.value, params, actor)
         if serving_ref is None:
             return registered
         marks = deployment_gate.override_marks(reason, actor.principal, verdict.unmet if verdict else [])
-        record = await repository.upsert(
-            tx, "catalog.set_deployment_serving", environment=params["environment"], name=params["name"],
+        record = await repository.set_deployment_serving(
+            tx, environment=params["environment"], name=params["name"],
             model_name=serving_ref["model_name"], version=serving_ref["version"], now=switched_at,
             principal=actor.principal, marks=marks,
         )
@@ -319,7 +318,7 @@ async def _authorize_deployment(tx: Tx, actor: Actor, label: str, team: str | No
     if problem is not None:
         raise problem
     if switch_to is not None:  # what a deployment serves is also the served model's team's call
-        await _authorize(tx, actor, "auth.owner_of_model", {"name": switch_to["model_name"]})
+        await _authorize(tx, actor, Kinds.MODEL.value, {"name": switch_to["model_name"]})
 
 
 async def record_lineage(db: Database, actor: Actor, *, run_id: str, io: RunIO,
@@ -332,7 +331,7 @@ async def record_lineage(db: Database, actor: Actor, *, run_id: str, io: RunIO,
 
     async def work(tx: Tx) -> Registered:
         run = await _existing(tx, Kinds.RUN.value, {"run_id": run_id})
-        await _authorize(tx, actor, "auth.owner_of_run", {"run_id": run_id})
+        await _authorize(tx, actor, Kinds.RUN.value, {"run_id": run_id})
         added = await _link_run_io(tx, run_id, io_refs, linked_at, actor.access)
         recorded = Registered(node=run, created=False, changed=added > 0)
         _audit(tx, actor, "recordRunLineage", Kinds.RUN.value, recorded, **_io_keys(io_refs),
@@ -353,8 +352,8 @@ async def record_model_version_parents(db: Database, actor: Actor, *, child: Mod
 
     async def work(tx: Tx) -> Registered:
         node = await _existing(tx, Kinds.MODEL_VERSION.value, child_ref)
-        await _authorize(tx, actor, "auth.owner_of_model", {"name": child_ref["model_name"]})
-        added = await _link(tx, "catalog.link_model_version_derived_from", Kinds.MODEL_VERSION.value, parent_refs,
+        await _authorize(tx, actor, Kinds.MODEL.value, {"name": child_ref["model_name"]})
+        added = await _link(tx, repository.Link.link_model_version_derived_from, parent_refs,
                             {"model_name": child_ref["model_name"], "version": child_ref["version"], "at": linked_at})
         recorded = Registered(node=node, created=False, changed=added > 0)
         _audit(tx, actor, "recordModelVersionParents", Kinds.MODEL_VERSION.value, recorded,
@@ -395,7 +394,7 @@ async def register_training_event(db: Database, actor: Actor, event: TrainingEve
     io_refs["generated_model_versions"] = [*io_refs["generated_model_versions"], produced]
 
     async def work(tx: Tx) -> dict[str, Registered]:
-        job = await _upsert(tx, "catalog.upsert_job", job_params, actor, missing=_team_missing(event.job_owner))
+        job = await _upsert(tx, Kinds.JOB.value, job_params, actor, missing=_team_missing(event.job_owner))
         run = await _upsert_run(tx, run_params, actor)
         model_version = await _register_model_version(tx, prepared, actor)
         await _link_run_io(tx, run_params["run_id"], io_refs, actor.now, actor.access)
@@ -440,47 +439,43 @@ async def search(db: Database, *, text: str, kinds: list[str] | None, first: int
     v.in_range("offset", offset, 0, 10_000)
 
     async def work(tx: Tx):
-        return await repository.search(tx, text=_lucene_terms(text), kinds=kinds, offset=offset, limit=first)
+        return await repository.search_registry(tx, text=_lucene_terms(text), kinds=kinds, offset=offset, limit=first)
 
     return await db.read(work)
 
 # --- transaction steps (shared by the use cases above) ---------------------------------------
 
-# The team scope of each registration: whose owner a write must belong to (README "Authorization").
-_SCOPE = {
-    "catalog.upsert_dataset": ("auth.owner_of_dataset", ("namespace", "name")),
-    "catalog.upsert_job": ("auth.owner_of_job", ("namespace", "name")),
-    "catalog.upsert_feature": ("auth.owner_of_feature", ("group", "name")),
-    "catalog.upsert_model": ("auth.owner_of_model", ("name",)),
-}
+# The registrations in the team scope (README "Authorization"): the record's own owner, read by
+# its natural key, is whose a write must be.
+_SCOPED = (Kinds.DATASET.value, Kinds.JOB.value, Kinds.FEATURE.value, Kinds.MODEL.value)
 
 
-async def _authorize(tx: Tx, actor: Actor, owner_query: str, key: dict, *, new_owner: str | None = None) -> None:
-    """The team scope of writes (app/auth/scope.py) for this actor: FORBIDDEN for a record another
-    team owns, or for giving a record to a team the caller is not in; read inside the transaction."""
-    await scope.authorize(tx, actor.access, owner_query, key, new_owner=new_owner)
+async def _authorize(tx: Tx, actor: Actor, kind: Kind, key: dict, *, new_owner: str | None = None) -> None:
+    """The team scope of writes (app/auth/scope.py) for this actor on the record of `kind` with
+    this key: FORBIDDEN for one another team owns, or for giving a record to a team the caller is
+    not in; read inside the transaction."""
+    await scope.authorize(tx, actor.access, kind, key, new_owner=new_owner)
 
 
-async def _upsert(tx: Tx, query: str, params: dict, actor: Actor, *, missing: Exception | None = None) -> Registered:
-    if query in _SCOPE:
-        owner_query, fields = _SCOPE[query]
-        await _authorize(tx, actor, owner_query, {f: params[f] for f in fields}, new_owner=params.get("owner"))
-    record = await repository.upsert(tx, query, id=_new_id(), **params, **actor.stamp())
+async def _upsert(tx: Tx, kind: Kind, params: dict, actor: Actor, *, missing: Exception | None = None) -> Registered:
+    if kind in _SCOPED:
+        await _authorize(tx, actor, kind, {f: params[f] for f in kind.key_fields}, new_owner=params.get("owner"))
+    record = await repository.upsert(tx, kind, id=_new_id(), **params, **actor.stamp())
     if record is None:
         raise missing or NotFound("A referenced record does not exist.")
     return Registered(node=record["node"], created=record["created"], changed=record["changed"],
                       previous=dict(record["previous"]))
 
-async def _upsert_audited(tx: Tx, action: str, kind: Kind, query: str, params: dict, actor: Actor, *,
+async def _upsert_audited(tx: Tx, action: str, kind: Kind, params: dict, actor: Actor, *,
                           missing: Exception | None = None) -> Registered:
     """A use case that is one upsert: the upsert, and its audit event."""
-    registered = await _upsert(tx, query, params, actor, missing=missing)
+    registered = await _upsert(tx, kind, params, actor, missing=missing)
     _audit(tx, actor, action, kind, registered, params)
     return registered
 
 async def _upsert_dataset_version(tx: Tx, params: dict, actor: Actor) -> Registered:
-    await _authorize(tx, actor, "auth.owner_of_dataset", {"namespace": params["namespace"], "name": params["name"]})
-    record = await repository.upsert(tx, "catalog.upsert_dataset_version", id=_new_id(), **params, **actor.stamp())
+    await _authorize(tx, actor, Kinds.DATASET.value, {"namespace": params["namespace"], "name": params["name"]})
+    record = await repository.upsert(tx, Kinds.DATASET_VERSION.value, id=_new_id(), **params, **actor.stamp())
     if record is None:
         raise not_found(Kinds.DATASET.value, {"namespace": params["namespace"], "name": params["name"]})
     _check_immutable("digest", record["stored_digest"], params["digest"])
@@ -488,8 +483,8 @@ async def _upsert_dataset_version(tx: Tx, params: dict, actor: Actor) -> Registe
                       previous=dict(record["previous"]))
 
 async def _upsert_run(tx: Tx, params: dict, actor: Actor) -> Registered:
-    await _authorize(tx, actor, "auth.owner_of_job", {"namespace": params["job_namespace"], "name": params["job_name"]})
-    record = await repository.upsert(tx, "catalog.upsert_run", id=_new_id(), **params, **actor.stamp())
+    await _authorize(tx, actor, Kinds.JOB.value, {"namespace": params["job_namespace"], "name": params["job_name"]})
+    record = await repository.upsert(tx, Kinds.RUN.value, id=_new_id(), **params, **actor.stamp())
     if record is None:
         raise not_found(Kinds.JOB.value, {"namespace": params["job_namespace"], "name": params["job_name"]})
     stored = (record["stored_job_namespace"], record["stored_job_name"])
@@ -503,18 +498,18 @@ async def _upsert_run(tx: Tx, params: dict, actor: Actor) -> Registered:
 
 async def _register_model_version(tx: Tx, prepared: dict, actor: Actor) -> Registered:
     params = prepared["params"]
-    await _authorize(tx, actor, "auth.owner_of_model", {"name": params["model_name"]})
-    record = await repository.upsert(tx, "catalog.upsert_model_version", id=_new_id(), **params, **actor.stamp())
+    await _authorize(tx, actor, Kinds.MODEL.value, {"name": params["model_name"]})
+    record = await repository.upsert(tx, Kinds.MODEL_VERSION.value, id=_new_id(), **params, **actor.stamp())
     if record is None:
         raise not_found(Kinds.MODEL.value, {"name": params["model_name"]})
     _check_immutable("artifactDigest", record["stored_digest"], params["artifact_digest"])
     changed = record["changed"]
     anchor = {"model_name": params["model_name"], "version": params["version"]}
-    added = await _link(tx, "catalog.link_model_version_derived_from", Kinds.MODEL_VERSION.value, prepared["parents"],
+    added = await _link(tx, repository.Link.link_model_version_derived_from, prepared["parents"],
                         {**anchor, "at": actor.now})
     changed = changed or added > 0
     for metric in prepared["metrics"]:
-        evaluation = await repository.upsert(tx, "catalog.record_evaluation", id=_new_id(), **anchor, **metric, **actor.stamp())
+        evaluation = await repository.record_evaluation(tx, id=_new_id(), **anchor, **metric, **actor.stamp())
         if evaluation is None:
             raise not_found(Kinds.DATASET_VERSION.value, {
                 "namespace": metric["dataset_namespace"], "name": metric["dataset_name"], "version": metric["dataset_version"]})
@@ -522,13 +517,13 @@ async def _register_model_version(tx: Tx, prepared: dict, actor: Actor) -> Regis
     return Registered(node=record["node"], created=record["created"], changed=changed,
                       previous=dict(record["previous"]))
 
-# Each kind of run link, with the statement that records it and the kind it points at.
+# Each kind of run link, with the statement that records it.
 _RUN_LINKS = (
-    ("used_dataset_versions", "catalog.link_run_used_dataset_versions", Kinds.DATASET_VERSION),
-    ("used_features", "catalog.link_run_used_features", Kinds.FEATURE),
-    ("used_model_versions", "catalog.link_run_used_model_versions", Kinds.MODEL_VERSION),
-    ("generated_dataset_versions", "catalog.link_run_generated_dataset_versions", Kinds.DATASET_VERSION),
-    ("generated_model_versions", "catalog.link_run_generated_model_versions", Kinds.MODEL_VERSION),
+    ("used_dataset_versions", repository.Link.link_run_used_dataset_versions),
+    ("used_features", repository.Link.link_run_used_features),
+    ("used_model_versions", repository.Link.link_run_used_model_versions),
+    ("generated_dataset_versions", repository.Link.link_run_generated_dataset_versions),
+    ("generated_model_versions", repository.Link.link_run_generated_model_versions),
 )
 async def _link_run_io(tx: Tx, run_id: str, refs: dict[str, list[dict]], at: datetime, access: Principal) -> int:
     """Every link of a run's inputs and outputs, dated `at`; how many were new or dated earlier."""
@@ -536,21 +531,21 @@ async def _link_run_io(tx: Tx, run_id: str, refs: dict[str, list[dict]], at: dat
     await scope.authorize_outputs(tx, access, dataset_versions=refs["generated_dataset_versions"],
                                   model_versions=refs["generated_model_versions"])
     added = 0
-    for name, query, kind in _RUN_LINKS:
-        added += await _link(tx, query, kind.value, refs[name], {"run_id": run_id, "at": at})
+    for name, link in _RUN_LINKS:
+        added += await _link(tx, link, refs[name], {"run_id": run_id, "at": at})
     return added
 
-async def _link(tx: Tx, query: str, target: Kind, refs: list[dict], anchor: dict) -> int:
+async def _link(tx: Tx, link: repository.Link, refs: list[dict], anchor: dict) -> int:
     """Link the anchor (its key and `at`) to every reference; one matching nothing is NOT_FOUND.
     Returns how many links were new or are now dated earlier."""
     if not refs:
         return 0
-    linked, added = await repository.link(tx, query, refs=refs, **anchor)
+    linked, added = await repository.link(tx, link, refs=refs, **anchor)
     if linked < len(refs):
-        found = await repository.nodes_by_keys(tx, target, refs)
+        found = await repository.nodes_by_keys(tx, link.target, refs)
         for ref in refs:
-            if target.key_of(ref) not in found:
-                raise not_found(target, ref)
+            if link.target.key_of(ref) not in found:
+                raise not_found(link.target, ref)
     return added
 
 def _with_links(registered: Registered, added: int) -> Registered:

@@ -11,6 +11,7 @@ import strawberry
 from neo4j.time import DateTime as Neo4jDateTime
 
 from app.catalog import loaders as catalog_loaders
+from app.catalog.repository import Relation
 from app.core.kinds import BY_LABEL, Kind, Kinds
 from app.core.context import Info
 from app.core.pagination import Connection, Edge, PageInfo, encode_cursor
@@ -59,13 +60,13 @@ def from_labelled(label: str, node: dict):
     return from_node(_TYPE_BY_LABEL[label], node)
 
 
-async def _one(info: Info, query: str, source_id: str):
-    pairs = await catalog_loaders.related(info, query).load(source_id)
+async def _one(info: Info, relation: Relation, source_id: str):
+    pairs = await catalog_loaders.related(info, relation).load(source_id)
     return from_labelled(*pairs[0]) if pairs else None
 
 
-async def _many(info: Info, query: str, source_id: str) -> list:
-    return [from_labelled(label, node) for label, node in await catalog_loaders.related(info, query).load(source_id)]
+async def _many(info: Info, relation: Relation, source_id: str) -> list:
+    return [from_labelled(label, node) for label, node in await catalog_loaders.related(info, relation).load(source_id)]
 
 
 async def _by_key(info: Info, kind: Kind, *key):
@@ -126,7 +127,7 @@ class Dataset(Owned):
 
     @strawberry.field(description="Its snapshots, newest first.")
     async def versions(self, info: Info) -> list[DatasetVersion]:
-        return await _many(info, "catalog.rel_dataset_versions", self.id)
+        return await _many(info, Relation.rel_dataset_versions, self.id)
 
 
 @strawberry.type(description="One immutable snapshot of a dataset; lineage is recorded per version.")
@@ -147,7 +148,7 @@ class DatasetVersion(Record):
 
     @strawberry.field(description="The run that wrote this snapshot, if it was recorded.")
     async def produced_by(self, info: Info) -> Run | None:
-        return await _one(info, "catalog.rel_dataset_version_producers", self.id)
+        return await _one(info, Relation.rel_dataset_version_producers, self.id)
 
 
 @strawberry.type(description="A reusable feature definition, derived from datasets.")
@@ -161,7 +162,7 @@ class Feature(Owned):
     @strawberry.field(description="The datasets and dataset versions it is computed from.")
     async def derived_from(self, info: Info) -> list[Annotated[Dataset | DatasetVersion, strawberry.union(
             "FeatureSource", description="What a feature is computed from: a whole dataset or one dataset version.")]]:
-        return await _many(info, "catalog.rel_feature_sources", self.id)
+        return await _many(info, Relation.rel_feature_sources, self.id)
 
 
 @strawberry.type(description="A pipeline or training job; its executions are runs.")
@@ -171,7 +172,7 @@ class Job(Owned):
 
     @strawberry.field(description="Its runs, newest first.")
     async def runs(self, info: Info) -> list[Run]:
-        return await _many(info, "catalog.rel_job_runs", self.id)
+        return await _many(info, Relation.rel_job_runs, self.id)
 
 
 @strawberry.type(description="A run parameter (hyper-parameter, configuration value).")
@@ -208,11 +209,11 @@ class Run(Record):
 
     @strawberry.field(description="What the run read (USED): dataset versions, features, model versions.")
     async def inputs(self, info: Info) -> list[LineageAsset]:
-        return await _many(info, "catalog.rel_run_inputs", self.id)
+        return await _many(info, Relation.rel_run_inputs, self.id)
 
     @strawberry.field(description="What the run wrote (WAS_GENERATED_BY): dataset versions and model versions.")
     async def outputs(self, info: Info) -> list[LineageAsset]:
-        return await _many(info, "catalog.rel_run_outputs", self.id)
+        return await _many(info, Relation.rel_run_outputs, self.id)
 
 
 @strawberry.type(description="A registered model: the family its versions belong to.")
@@ -222,7 +223,7 @@ class Model(Owned):
 
     @strawberry.field(description="Its versions, newest first.")
     async def versions(self, info: Info) -> list[ModelVersion]:
-        return await _many(info, "catalog.rel_model_versions", self.id)
+        return await _many(info, Relation.rel_model_versions, self.id)
 
 
 @strawberry.type(description="A stretch of time a model version spent in one stage.")
@@ -272,24 +273,24 @@ class ModelVersion(Record):
 
     @strawberry.field(description="The training run that produced it, if recorded.")
     async def produced_by(self, info: Info) -> Run | None:
-        return await _one(info, "catalog.rel_model_version_producers", self.id)
+        return await _one(info, Relation.rel_model_version_producers, self.id)
 
     @strawberry.field(description="The versions it was fine-tuned or distilled from (WAS_DERIVED_FROM).")
     async def derived_from(self, info: Info) -> list[ModelVersion]:
-        return await _many(info, "catalog.rel_model_version_parents", self.id)
+        return await _many(info, Relation.rel_model_version_parents, self.id)
 
     @strawberry.field(description="Its evaluation results: one per (metric, dataset version), by metric name.")
     async def metrics(self, info: Info) -> list[Evaluation]:
-        pairs = await catalog_loaders.related(info, "catalog.rel_model_version_evaluations").load(self.id)
+        pairs = await catalog_loaders.related(info, Relation.rel_model_version_evaluations).load(self.id)
         return [from_node(Evaluation, node) for _, node in pairs]
 
     @strawberry.field(description="The deployments serving it now (open SERVES edges), by environment and name.")
     async def deployments(self, info: Info) -> list[Deployment]:
-        return await _many(info, "catalog.rel_model_version_deployments", self.id)
+        return await _many(info, Relation.rel_model_version_deployments, self.id)
 
     @strawberry.field(description="Every stage it has been in, oldest first: a stage change never overwrites history.")
     async def stage_history(self, info: Info) -> list[StageSpan]:
-        spans = await catalog_loaders.related(info, "catalog.rel_model_version_stages").load(self.id)
+        spans = await catalog_loaders.related(info, Relation.rel_model_version_stages).load(self.id)
         return [from_node(StageSpan, span) for _, span in spans]
 
 
@@ -345,12 +346,12 @@ class Deployment(Record):
 
     @strawberry.field(description="The model version it serves now; null when it serves none.")
     async def model_version(self, info: Info) -> ModelVersion | None:
-        return await _one(info, "catalog.rel_deployment_serving", self.id)
+        return await _one(info, Relation.rel_deployment_serving, self.id)
 
     @strawberry.field(description="Everything it has served, oldest first, with how each switch was made (rollbacks, "
                                   "break-glass overrides of the deployment gate).")
     async def serving_history(self, info: Info) -> list[ServingSpan]:
-        spans = await catalog_loaders.related(info, "catalog.rel_deployment_history").load(self.id)
+        spans = await catalog_loaders.related(info, Relation.rel_deployment_history).load(self.id)
         return [_serving_span(span) for _, span in spans]
 
 

@@ -11,15 +11,23 @@ parameters it takes::
 declared parameters must be exactly those the body uses, so a typo fails at
 start-up with file:line instead of as a null at run time. Values only ever reach
 Cypher as parameters; nothing here formats text into a statement.
+
+Who runs a file: `cypher/<domain>/<stem>.cypher` is the statement of exactly one thing in
+`app/<domain>/repository.py`, named after it — the function `<stem>`, or, for statements of one
+shape that a value picks (a kind, a relation, a direction), the member `<stem>` of a `Statements`
+family. The numbered `cypher/schema/` files are the migrations, applied in order by folder.
+tests/test_cypher_usage.py holds the tree to this.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
+from typing import Any, Self
 
 # Strings, quoted identifiers and comments are skipped when looking for $parameters.
 _SKIPPED = re.compile(
@@ -83,16 +91,62 @@ class QueryCatalog(Mapping[str, Query]):
         return sorted((q for n, q in self._queries.items() if n.startswith(prefix)), key=lambda q: q.name)
 
 
-def load_queries(root: Path) -> QueryCatalog:
-    """Read and check every `.cypher` file under `root`; the first broken one raises."""
-    if not root.is_dir():
-        raise QueryFileError(f"{root}: the Cypher folder does not exist")
+class Statements(Enum):
+    """A family of statements of one shape, one file each, picked by a value instead of being a
+    function each: declared in a domain's repository, each member named after its file in the
+    domain's folder, what picks it as its value. The family's `__init__` names the parts of the
+    value (`kind`, `use`, …), which `where` looks members up by."""
+
+    def __new__(cls, *value: Any) -> Self:
+        member = object.__new__(cls)
+        # Numbered, not keyed by the value: two files declared alike (two links to the same kind)
+        # stay two members instead of the second silently becoming an alias of the first.
+        member._value_ = len(cls.__members__) + 1
+        return member
+
+    @property
+    def statement(self) -> str:
+        """The name of the member's statement (`catalog.list_teams`)."""
+        return statement_of(self)
+
+    @classmethod
+    def where(cls, **parts: Any) -> Self:
+        """The member declared with these parts of a value (`PerKind.where(kind=kind, use="page")`)."""
+        for member in cls:
+            if all(getattr(member, name) == value for name, value in parts.items()):
+                return member
+        raise LookupError(f"{cls.__name__} has no statement for {parts}")
+
+
+def statement_of(used: Callable[..., Any] | Statements) -> str:
+    """The name of the statement a repository function or family member runs: `<domain>.<its
+    name>`, for `app/<domain>/repository.py` (the hot-statement list names them this way)."""
+    if isinstance(used, Statements):
+        module, name = type(used).__module__, used.name
+    else:
+        module, name = used.__module__, used.__name__
+    parts = module.split(".")
+    if len(parts) != 3 or parts[0] != "app" or parts[2] != "repository":
+        raise ValueError(f"{module}.{name} runs no statement: only app/<domain>/repository.py does")
+    return f"{parts[1]}.{name}"
+
+
+def load_queries(root: Path, *more_roots: Path) -> QueryCatalog:
+    """Read and check every `.cypher` file under `root` (and each further root: the suite adds its
+    own statements, tests/cypher, to the service's); the first broken one raises, and so does a
+    name two roots both hold."""
     queries: dict[str, Query] = {}
-    for path in sorted(root.rglob("*.cypher")):
-        query = parse_query_file(path, root)
-        queries[query.name] = query
-    if not queries:
-        raise QueryFileError(f"{root}: no .cypher files found")
+    for folder in (root, *more_roots):
+        if not folder.is_dir():
+            raise QueryFileError(f"{folder}: the Cypher folder does not exist")
+        paths = sorted(folder.rglob("*.cypher"))
+        if not paths:
+            raise QueryFileError(f"{folder}: no .cypher files found")
+        for path in paths:
+            query = parse_query_file(path, folder)
+            if query.name in queries:
+                raise QueryFileError(f"{path}:1: {query.name} is also {queries[query.name].path}")
+            queries[query.name] = query
     return QueryCatalog(queries)
 
 

@@ -1,6 +1,6 @@
-"""The kinds of node the catalog holds, and the names of the queries that read them.
+"""The kinds of node the catalog holds: a label and the fields of its natural key.
 
-Labels never reach Cypher as text: each kind names its own query files, and the
+Labels never reach Cypher as text: a repository picks each kind's own file by the kind, and the
 label here only says which GraphQL type a returned node becomes.
 """
 
@@ -14,19 +14,6 @@ from enum import Enum
 class Kind:
     label: str
     key_fields: tuple[str, ...]
-    plural: str  # the query files' stem: get_<plural>_by_id, get_<plural>_by_key, list_<plural>
-
-    @property
-    def by_id_query(self) -> str:
-        return f"catalog.get_{self.plural}_by_id"
-
-    @property
-    def by_key_query(self) -> str:
-        return f"catalog.get_{self.plural}_by_key"
-
-    @property
-    def list_query(self) -> str:
-        return f"catalog.list_{self.plural}"
 
     def key_of(self, node: dict) -> tuple:
         return tuple(node[field] for field in self.key_fields)
@@ -37,15 +24,15 @@ class Kind:
 
 
 class Kinds(Enum):
-    TEAM = Kind("Team", ("name",), "teams")
-    DATASET = Kind("Dataset", ("namespace", "name"), "datasets")
-    DATASET_VERSION = Kind("DatasetVersion", ("namespace", "name", "version"), "dataset_versions")
-    FEATURE = Kind("Feature", ("group", "name"), "features")
-    JOB = Kind("Job", ("namespace", "name"), "jobs")
-    RUN = Kind("Run", ("run_id",), "runs")
-    MODEL = Kind("Model", ("name",), "models")
-    MODEL_VERSION = Kind("ModelVersion", ("model_name", "version"), "model_versions")
-    DEPLOYMENT = Kind("Deployment", ("environment", "name"), "deployments")
+    TEAM = Kind("Team", ("name",))
+    DATASET = Kind("Dataset", ("namespace", "name"))
+    DATASET_VERSION = Kind("DatasetVersion", ("namespace", "name", "version"))
+    FEATURE = Kind("Feature", ("group", "name"))
+    JOB = Kind("Job", ("namespace", "name"))
+    RUN = Kind("Run", ("run_id",))
+    MODEL = Kind("Model", ("name",))
+    MODEL_VERSION = Kind("ModelVersion", ("model_name", "version"))
+    DEPLOYMENT = Kind("Deployment", ("environment", "name"))
 
 
 BY_LABEL = {kind.value.label: kind.value for kind in Kinds}

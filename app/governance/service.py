@@ -159,7 +159,7 @@ async def _authorize(tx: Tx, policies: Policies | None, principal: Principal, re
     write transaction; a refusal is FORBIDDEN and writes nothing but the denied attempt."""
     if policies is not None and policies.cross_team.allows(action, (role.value for role in principal.roles)):
         return
-    await scope.authorize(tx, principal, "auth.owner_of_model", {"name": ref["model_name"]},
+    await scope.authorize(tx, principal, Kinds.MODEL.value, {"name": ref["model_name"]},
                           what=f"model version {version_key(ref)}, which team {{owner}} owns")
 
 

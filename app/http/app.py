@@ -36,8 +36,14 @@ from app.core.logs import configure_logging
 from app.system.migrations import latest_version, migrate
 from app.http import lineage_events as lineage_routes
 from app.openlineage.service import LineageIngest
-from app.core.cypher import QueryCatalog, QueryFileError, load_queries
+from app.core.cypher import QueryCatalog, QueryFileError, load_queries, statement_of
 from app.graphql.schema import schema
+from app.audit import repository as audit_repository
+from app.auth import repository as auth_repository
+from app.catalog.repository import PerKind
+from app.governance import repository as governance_repository
+from app.lineage import repository as lineage_repository
+from app.openlineage import repository as openlineage_repository
 from app.system import repository as system_repository
 
 log = logging.getLogger("app.http.app")
@@ -208,11 +214,7 @@ async def verify_queries(db: Database) -> None:
     """
     digest = db.queries.digest() + ":" + await _server_version(db)
 
-    async def recorded(tx: Tx) -> str | None:
-        record = await tx.single("system.get_verified_queries")
-        return record["digest"] if record else None
-
-    if await db.read(recorded) == digest:
+    if await db.read(system_repository.get_verified_queries) == digest:
         return
     pending = [(name, q) for name, q in db.queries.items() if not name.startswith("schema.")]
     # A few at a time: planning is CPU work on the server, and it has few cores.
@@ -227,15 +229,12 @@ async def verify_queries(db: Database) -> None:
 
     await asyncio.gather(*(check(name, q) for name, q in pending))
 
-    async def record(tx: Tx) -> None:
-        await tx.consume("system.record_verified_queries", digest=digest)
-
-    await db.write(record)
+    await db.write(system_repository.record_verified_queries, digest=digest)
 
 
 async def _server_version(db: Database) -> str:
     async def work(tx: Tx) -> str:
-        return (await system_repository.server_component(tx))["version"]
+        return (await system_repository.server_components(tx))["version"]
 
     return await db.read(work)
 
@@ -244,7 +243,7 @@ async def readiness(db: Database, queries: QueryCatalog) -> tuple[bool, str]:
     """(ready, reason): Neo4j answers within the timeout and the schema is migrated."""
 
     async def read(tx: Tx) -> int:
-        return await system_repository.schema_version(tx)
+        return await system_repository.readiness(tx)
 
     try:
         version = await asyncio.wait_for(db.read(read), timeout=limits.READINESS_TIMEOUT)
@@ -278,9 +277,10 @@ async def readyz(request: Request) -> JSONResponse:
 # ~10 s to plan cold): planned again, with the parameter types they last ran with, whenever the
 # database comes back, before /readyz says ready.
 HOT_STATEMENTS = (
-    "auth.authenticate", "audit.lock_head", "audit.append_events", "openlineage.apply_batch",
-    "lineage.impact", "lineage.provenance", "catalog.get_datasets_by_key", "catalog.get_dataset_versions_by_key",
-    "catalog.get_model_versions_by_key", "catalog.get_deployments_by_key", "governance.gate_facts",
+    auth_repository.authenticate, audit_repository.lock_head, audit_repository.append_events,
+    openlineage_repository.apply_batch, lineage_repository.impact, lineage_repository.provenance,
+    PerKind.get_datasets_by_key, PerKind.get_dataset_versions_by_key, PerKind.get_model_versions_by_key,
+    PerKind.get_deployments_by_key, governance_repository.gate_facts,
 )
 
 
@@ -295,7 +295,7 @@ class GraphPreparer:
         self.failure: BaseException | None = None
         self.warm = False
         self.last_warm_up: dict | None = None  # {"statements": n, "seconds": s}, for logs and tests
-        db.hot_statements = frozenset(name for name in HOT_STATEMENTS if name in db.queries)
+        db.hot_statements = frozenset(name for name in map(statement_of, HOT_STATEMENTS) if name in db.queries)
         db.on_unavailable = self.mark_cold
 
     def mark_cold(self) -> None:

@@ -53,6 +53,6 @@ async def affected(tx: Tx, requests: list[dict]) -> dict[int, dict]:
     return {record["key"]: dict(record) for record in await tx.records("incident.affected", requests=requests)}
 
 
-async def list_ids(tx: Tx, **params: Any) -> list[dict]:
+async def list_incidents(tx: Tx, **params: Any) -> list[dict]:
     """One page of incident ids (with created_at for the cursor)."""
     return [dict(r) for r in await tx.records("incident.list_incidents", **params)]

@@ -207,8 +207,8 @@ async def rollback_deployment(db: Database, actor: Actor, *, policies: Policies,
                                "with registerDeployment.", field="serving")
             target, verdict = unquarantined[0][0]["version"], unquarantined[0][1]
         overrode = verdict.unmet if override is not None else []
-        switched = await catalog_repository.upsert(
-            tx, "catalog.set_deployment_serving", environment=environment, name=name,
+        switched = await catalog_repository.set_deployment_serving(
+            tx, environment=environment, name=name,
             model_name=target["model_name"], version=target["version"], now=actor.now, principal=actor.principal,
             marks=deployment_gate.override_marks(override, actor.principal, overrode))
         if switched["stale"]:
@@ -257,7 +257,7 @@ async def list_incidents(db: Database, *, status: str | None, first: int, after:
     v.in_range("first", first, 1, limits.MAX_PAGE_SIZE)
 
     async def work(tx: Tx) -> tuple[list[dict], bool]:
-        rows = await repository.list_ids(tx, status=status, after=after, limit=first + 1)
+        rows = await repository.list_incidents(tx, status=status, after=after, limit=first + 1)
         page = [row["id"] for row in rows[:first]]
         found = await repository.summaries(tx, page)
         return [found[i] for i in page], len(rows) > first

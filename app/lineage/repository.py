@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core.cypher import Statements
 from app.core.db import Tx
 
 
@@ -19,11 +20,18 @@ async def provenance(tx: Tx, **params: Any) -> dict | None:
     return dict(record) if record is not None else None
 
 
-# A direction picks its file; nothing about it is formatted into Cypher.
-_SUBGRAPH = {"UPSTREAM": "lineage.upstream_subgraph", "DOWNSTREAM": "lineage.downstream_subgraph"}
+class Subgraph(Statements):
+    """The lineage subgraph in each direction (`subgraph`): a direction picks its file, nothing
+    about it is formatted into Cypher."""
+
+    def __init__(self, direction: str):
+        self.direction = direction
+
+    upstream_subgraph = "UPSTREAM"
+    downstream_subgraph = "DOWNSTREAM"
 
 
 async def subgraph(tx: Tx, direction: str, **params: Any) -> dict | None:
     """The one-row lineage subgraph in one direction, or None when the start does not exist."""
-    record = await tx.single(_SUBGRAPH[direction], **params)
+    record = await tx.single(Subgraph.where(direction=direction).statement, **params)
     return dict(record) if record is not None else None

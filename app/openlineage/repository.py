@@ -42,7 +42,7 @@ async def apply(tx: Tx, changes: GraphChanges, principal: str) -> None:
     for kind, (name, fields) in _EDGE_PARAMS.items():
         params[name] = [{**dict(zip(fields, ends)), "at": _text(at)}
                         for ends, at in sorted(changes.edges.get(kind, {}).items())]
-    record = await tx.single("openlineage.apply_batch", principal=principal, stage_id=STAGE_ID, **params)
+    record = await apply_batch(tx, principal=principal, stage_id=STAGE_ID, **params)
     refused, moved = (record["refused_digests"], record["moved_runs"]) if record else ([], [])
     if refused:
         first = refused[0]
@@ -54,6 +54,13 @@ async def apply(tx: Tx, changes: GraphChanges, principal: str) -> None:
         first = moved[0]
         raise Conflict(f"Run {first['run_id']} is recorded under job {first['job_namespace']}/{first['job_name']}; "
                        "a run cannot move to another job.", field="job")
+
+
+async def apply_batch(tx: Tx, *, principal: str, stage_id: str, **rows: list[dict[str, Any]]) -> dict | None:
+    """The batch statement itself, over the rows of every kind of node and edge (its parameters):
+    {refused_digests, moved_runs}, what it refused to change."""
+    record = await tx.single("openlineage.apply_batch", principal=principal, stage_id=stage_id, **rows)
+    return dict(record) if record is not None else None
 
 
 def _rows(changes: GraphChanges, kind: str) -> list[dict[str, Any]]:

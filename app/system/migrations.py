@@ -13,6 +13,7 @@ import re
 
 from app.core.db import Database, Tx
 from app.core.cypher import Query, QueryCatalog, QueryFileError
+from app.system import repository
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +41,9 @@ def latest_version(queries: QueryCatalog) -> int:
     return migrations[-1][0] if migrations else 0
 
 
-async def _applied_version(tx: Tx) -> int:
-    record = await tx.single("system.get_schema_version")
-    return int(record["version"]) if record and record["version"] is not None else 0
-
-
 async def applied_version(db: Database) -> int:
     """The schema version recorded in the graph (0 when never migrated)."""
-    return await db.read(_applied_version)
+    return await db.read(repository.get_schema_version)
 
 
 async def migrate(db: Database) -> list[str]:
@@ -60,21 +56,13 @@ async def migrate(db: Database) -> list[str]:
             continue
 
         async def apply(tx: Tx, name: str = query.name) -> None:
-            await tx.consume(name)
+            await tx.consume(name)  # a numbered file of schema/, by the name its folder gave it
 
         await db.write(apply)
         applied.append(query.name)
         log.info("schema migration applied", extra={"migration": query.name})
     target = migrations[-1][0] if migrations else 0
     if target > current:
-        await db.write(_record, target)
-
-    async def await_indexes(tx: Tx) -> None:
-        await tx.consume("system.await_indexes", timeout_seconds=120)
-
-    await db.read(await_indexes)
+        await db.write(repository.record_schema_version, version=target)
+    await db.read(repository.await_indexes, timeout_seconds=120)
     return applied
-
-
-async def _record(tx: Tx, version: int) -> None:
-    await tx.consume("system.record_schema_version", version=version)

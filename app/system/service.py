@@ -24,14 +24,14 @@ async def registry_status(db: Database) -> RegistryStatus:
     """Versions and node counts, read in one read transaction."""
 
     async def work(tx: Tx) -> RegistryStatus:
-        server = await repository.server_component(tx)
+        server = await repository.server_components(tx)
         return RegistryStatus(
             service_version=__version__,
-            schema_version=await repository.schema_version(tx),
+            schema_version=await repository.readiness(tx),
             required_schema_version=latest_version(db.queries),
             neo4j_version=server["version"],
             neo4j_edition=server["edition"],
-            counts=await repository.node_counts(tx),
+            counts=await repository.count_nodes_by_label(tx),
         )
 
     return await db.read(work)
