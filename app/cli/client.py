@@ -214,6 +214,22 @@ class RegistryClient:
 
         return self._with_retries(send)
 
+    # --- documents ------------------------------------------------------------------------------
+
+    def get_document(self, path: str) -> tuple[bytes, str]:
+        """GET one of the registry's documents (app/core/documents.py paths); its body and media type.
+
+        A 4xx is `RegistryRefused` (`RegistryDenied` for 401/403) with the error body's code,
+        message and field; 429, 5xx and transport failures are `RegistryUnreachable`."""
+
+        def fetch() -> tuple[bytes, str]:
+            response = self._send("GET", path, headers={"Accept": "*/*"})
+            if response.is_success:
+                return response.content, response.headers.get("content-type", "application/octet-stream")
+            raise _http_failure(response, _json_or_none(response))
+
+        return self._with_retries(fetch)
+
     # --- plumbing -------------------------------------------------------------------------------
 
     def _send(self, method: str, path: str, **kwargs) -> httpx.Response:

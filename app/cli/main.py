@@ -13,6 +13,7 @@ import sys
 import click
 
 from app.cli.audit import audit
+from app.cli.documents import export, report
 from app.cli.gate import gate
 from app.cli.importer import import_ as import_group
 from app.cli.localneo4j import LocalNeo4jError, from_settings
@@ -228,5 +229,5 @@ def export_schema() -> None:
 
 
 # The commands that talk to a running registry over HTTP (app/cli/remote.py).
-for command in (deploy, run, import_group, gate, token, audit):
+for command in (deploy, run, import_group, gate, token, audit, export, report):
     main.add_command(command)

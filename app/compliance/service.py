@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import quote, urlencode
 
 from app.core.db import Database
 from app.lineage.service import Start
@@ -150,20 +149,3 @@ async def dossier(db: Database, start: Start, *, as_of: datetime | None = None) 
     """The reviewer's whole answer about a model version or a deployment, as of `as_of` (now when None)."""
     raise NotImplementedError
 
-
-# The HTTP paths the renderings are served at (app/http/exports.py routes them; GraphQL offers them
-# as URLs): one scheme for every door. `document` is prov | cyclonedx | report.
-def document_path(document: str, subject_kind: str, key: dict, *, as_of: datetime | None = None,
-                  format: str | None = None) -> str:
-    """`/exports/prov/deployments/production/credit-scoring-api?asOf=…`,
-    `/exports/cyclonedx/model-versions/credit-scoring/2`, `/reports/deployments/production/credit-scoring-api?format=markdown`."""
-    if subject_kind == "Deployment":
-        parts = ["deployments", key["environment"], key["name"]]
-    elif subject_kind == "ModelVersion":
-        parts = ["model-versions", key["model_name"], key["version"]]
-    else:
-        raise ValueError(f"no document describes a {subject_kind}")
-    prefix = "/reports" if document == "report" else f"/exports/{document}"
-    query = {k: v for k, v in (("asOf", as_of.isoformat() if as_of else None), ("format", format)) if v}
-    path = prefix + "/" + "/".join(quote(part, safe="") for part in parts)
-    return path + ("?" + urlencode(query) if query else "")

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
+import dateutil.parser
+
 from app.core.errors import InvalidInput
 
 # An identifier: team, model, feature, feature group and metric names, tags' parts.
@@ -188,3 +190,21 @@ def _pattern(field: str, value: str, pattern: re.Pattern, rule: str) -> str:
         shown = value if value is not None and len(value) <= 60 else (value[:57] + "…" if value else value)
         raise InvalidInput(f"{field} {shown!r} is not valid: expected {rule}.", field=field)
     return value
+
+
+# The registry's reading of a time it is sent as text (GraphQL's DateTime scalar, an HTTP query
+# parameter): ISO 8601, a time without a zone read as UTC, only instants the driver can store.
+def parse_datetime(value: object) -> datetime:
+    """An ISO 8601 date and time, as an aware UTC datetime."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"A DateTime is an ISO 8601 string such as 2026-03-08T02:00:00Z, not {value!r}.")
+    try:
+        parsed = dateutil.parser.isoparse(value)
+    except (ValueError, OverflowError):
+        raise InvalidInput(f"{value[:60]!r} is not an ISO 8601 date and time such as 2026-03-08T02:00:00Z.") from None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(f"{value[:60]!r} lies outside the years 1 to 9999 in UTC.") from None

@@ -9,28 +9,11 @@ these rules is BAD_USER_INPUT, named by the GraphQL error's path.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-import dateutil.parser
 from strawberry.types.scalar import ScalarDefinition
 
-from app.core.errors import InvalidInput
-
-
-def parse_datetime(value: object) -> datetime:
-    """An ISO 8601 date and time, as an aware UTC datetime."""
-    if not isinstance(value, str):
-        raise InvalidInput(f"A DateTime is an ISO 8601 string such as 2026-03-08T02:00:00Z, not {value!r}.")
-    try:
-        parsed = dateutil.parser.isoparse(value)
-    except (ValueError, OverflowError):
-        raise InvalidInput(f"{value[:60]!r} is not an ISO 8601 date and time such as 2026-03-08T02:00:00Z.") from None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    try:
-        return parsed.astimezone(UTC)
-    except OverflowError:
-        raise InvalidInput(f"{value[:60]!r} lies outside the years 1 to 9999 in UTC.") from None
+from app.core.validation import parse_datetime
 
 
 DATETIME = ScalarDefinition(

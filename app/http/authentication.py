@@ -2,8 +2,9 @@
 
 `Authorization: Bearer <token>` names an issued token (or the bootstrap admin token). Without
 a header, a request reads as the `anonymous` viewer when anonymous reads are on, and gets 401
-otherwise; a bad, revoked or expired token is always 401. /healthz, /readyz and the GraphiQL page
-need no token (the page itself holds no data; its queries do).
+otherwise; a bad, revoked or expired token is always 401. Besides /graphql, that covers /api/ and
+the compliance documents (/exports/, /reports/). /healthz, /readyz and the GraphiQL page need no
+token (the page itself holds no data; its queries do).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from app.core.config import Settings
 from app.core.errors import DomainError
 from app.http.errors import error_response, refusal
 
-_PROTECTED = ("/graphql", "/api/")
+_PROTECTED = ("/graphql", "/api/", "/exports/", "/reports/")
 
 
 class Authenticate:

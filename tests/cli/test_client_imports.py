@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-CLIENT_MODULES = ("remote", "client", "pipeline", "tokens", "gate", "audit", "importer", "mlflow")
-PURE_CORE = {"app.core", "app.core.errors", "app.core.validation", "app.core.vocabulary"}
+CLIENT_MODULES = ("remote", "client", "pipeline", "tokens", "gate", "audit", "importer", "mlflow", "documents")
+PURE_CORE = {"app.core", "app.core.documents", "app.core.errors", "app.core.validation", "app.core.vocabulary"}
 ALLOWED_EXTRA = {"audit": {"app.audit", "app.audit.checkpoint"}}
 SERVER_LIBRARIES = ("strawberry", "starlette", "neo4j", "uvicorn", "pydantic_settings")
 
