@@ -7,9 +7,9 @@ from datetime import datetime
 
 import strawberry
 
-from app.catalog.types import BreakGlass, DeploymentStatus, Parameter, PrivacyClass, RiskTier, RunState, Stage
+from app.catalog.types import BreakGlass, DeploymentStatus, Parameter, PrivacyClass, RiskTier, RunState, Stage, StageSpan
 from app.compliance import service
-from app.governance.types import CheckKind, CheckStatus
+from app.governance.types import CheckKind, CheckStatus, RecordedApproval, RecordedCheck
 from app.incident.types import IncidentStatus
 from app.lineage.types import LineageEdge
 
@@ -104,17 +104,6 @@ def switch(found: service.Switch) -> DossierSwitch:
         if glass else None)
 
 
-@strawberry.type(description="A check of a model version as it stood at `asOf`.")
-class DossierCheck:
-    model_version: str = strawberry.field(description="The version checked: `credit-scoring@2`.")
-    kind: CheckKind = strawberry.field(description="What was checked.")
-    status: CheckStatus = strawberry.field(description="Its outcome.")
-    evidence_uri: str | None = strawberry.field(description="Where the evidence is; null when none was given.")
-    note: str | None = strawberry.field(description="Free text; the reason, for a waiver.")
-    by: str = strawberry.field(description="Who recorded this outcome.")
-    at: datetime = strawberry.field(description="When this outcome was recorded.")
-
-
 @strawberry.type(description="A check or measurement that stood at `asOf` but was recorded again since: the registry "
                              "keeps only the latest, so its outcome then is in the audit trail, not in this dossier.")
 class DossierRestatement:
@@ -124,31 +113,43 @@ class DossierRestatement:
     recorded_at: datetime = strawberry.field(description="When the outcome stored now was recorded.")
 
 
-@strawberry.type(description="One person's approval of a model version for a stage, given by `asOf`.")
-class DossierApproval:
-    model_version: str = strawberry.field(description="The version approved: `credit-scoring@2`.")
-    stage: Stage = strawberry.field(description="The stage it approves the version for.")
-    approver: str = strawberry.field(description="Who approved.")
-    roles: list[str] = strawberry.field(description="The roles they held when approving.")
-    at: datetime = strawberry.field(description="When.")
-    note: str | None = strawberry.field(description="What they wrote with it.")
-
-
-@strawberry.type(description="A model version's stage from `since` until `until` (a promotion, or incident response).")
-class DossierStageSpan:
-    model_version: str = strawberry.field(description="The version: `credit-scoring@2`.")
-    stage: Stage = strawberry.field(description="The stage.")
-    since: datetime = strawberry.field(description="When it entered it.")
-    until: datetime | None = strawberry.field(description="When it left it; null while it was there at `asOf`.")
-    by: str = strawberry.field(description="Who moved it there.")
-
-
 @strawberry.type(description="One evaluation result of a model version, measured by `asOf`.")
 class DossierMeasurement:
-    model_version: str = strawberry.field(description="The version measured: `credit-scoring@2`.")
     metric: str = strawberry.field(description="The metric: `auc`.")
     value: float = strawberry.field(description="Its value.")
     dataset_version: str = strawberry.field(description="What it was measured on: `s3://curated/holdout@2026-03-01`.")
+
+
+@strawberry.type(description="What let one model version of the dossier through, as it stood at `asOf`: its checks "
+                             "(as then last recorded), approvals, stage history (promotions and incident response, "
+                             "cut at `asOf`) and evaluation results.")
+class DossierModelVersion:
+    model_version: str = strawberry.field(description="The version: `credit-scoring@2`.")
+    checks: list[RecordedCheck] = strawberry.field(description="Its checks, by kind.")
+    approvals: list[RecordedApproval] = strawberry.field(description="Its approvals, oldest first.")
+    stage_history: list[StageSpan] = strawberry.field(description="Its stages, oldest first.")
+    measurements: list[DossierMeasurement] = strawberry.field(description="Its evaluation results, by metric.")
+
+
+def model_version_records(found: service.Dossier) -> list[DossierModelVersion]:
+    """The per-version sections of the dossier, one record per model version in `assets`, in their order."""
+    records = {a.label: DossierModelVersion(model_version=a.label, checks=[], approvals=[], stage_history=[],
+                                            measurements=[])
+               for a in found.assets if a.kind == "ModelVersion"}
+    for c in found.checks:
+        records[c.model_version].checks.append(RecordedCheck(
+            kind=CheckKind(c.kind), status=CheckStatus(c.status), evidence_uri=c.evidence_uri, note=c.note,
+            recorded_by=c.by, recorded_at=c.at))
+    for a in found.approvals:
+        records[a.model_version].approvals.append(RecordedApproval(
+            approver=a.approver, roles=list(a.roles), stage=Stage(a.stage), note=a.note, approved_at=a.at))
+    for s in found.stages:
+        records[s.model_version].stage_history.append(StageSpan(stage=Stage(s.stage), since=s.since, until=s.until,
+                                                                by=s.by))
+    for m in found.measurements:
+        records[m.model_version].measurements.append(DossierMeasurement(metric=m.metric, value=m.value,
+                                                                        dataset_version=m.dataset_version))
+    return list(records.values())
 
 
 @strawberry.type(description="An incident that quarantined or affected an asset of the dossier, opened by `asOf`.")
@@ -218,14 +219,12 @@ class ComplianceDossier:
     raw_sources: list[DossierAsset] = strawberry.field(description="The datasets no recorded run produced.")
     licenses: list[str] = strawberry.field(description="Every licence of the upstream datasets.")
     privacy_classes: list[PrivacyClass] = strawberry.field(description="Every privacy class of the upstream datasets.")
-    checks: list[DossierCheck] = strawberry.field(
-        description="The checks of every model version in `assets`, as they stood at `asOf`.")
+    model_versions: list[DossierModelVersion] = strawberry.field(
+        description="Every model version in `assets` (the one described first) with its checks, approvals, stage "
+                    "history and evaluation results as they stood at `asOf`.")
     restated: list[DossierRestatement] = strawberry.field(
-        description="Checks and measurements recorded again after `asOf`, left out of `checks` and `measurements`.")
-    approvals: list[DossierApproval] = strawberry.field(description="The approvals of every model version in `assets`.")
-    stages: list[DossierStageSpan] = strawberry.field(description="The stage history of every model version in `assets`.")
-    measurements: list[DossierMeasurement] = strawberry.field(
-        description="The evaluation results of every model version in `assets`.")
+        description="Checks and measurements recorded again after `asOf`: the registry keeps only the latest, so "
+                    "they are left out of `modelVersions` (the audit trail has the outcome that stood then).")
     deployment_history: list[DossierSwitch] = strawberry.field(
         description="Oldest first, up to `asOf`: a deployment's switches; for a model version, the spans of every "
                     "deployment that served it.")
@@ -247,16 +246,9 @@ def compliance_dossier(found: service.Dossier, *, live: bool) -> ComplianceDossi
                for e in found.edges],
         raw_sources=[asset(a) for a in found.raw_sources], licenses=list(found.licenses),
         privacy_classes=[PrivacyClass(p) for p in found.privacy_classes],
-        checks=[DossierCheck(model_version=c.model_version, kind=CheckKind(c.kind), status=CheckStatus(c.status),
-                             evidence_uri=c.evidence_uri, note=c.note, by=c.by, at=c.at) for c in found.checks],
+        model_versions=model_version_records(found),
         restated=[DossierRestatement(model_version=r.model_version, what=r.what, name=r.name,
                                      recorded_at=r.recorded_at) for r in found.restated],
-        approvals=[DossierApproval(model_version=a.model_version, stage=Stage(a.stage), approver=a.approver,
-                                   roles=list(a.roles), at=a.at, note=a.note) for a in found.approvals],
-        stages=[DossierStageSpan(model_version=s.model_version, stage=Stage(s.stage), since=s.since, until=s.until,
-                                 by=s.by) for s in found.stages],
-        measurements=[DossierMeasurement(model_version=m.model_version, metric=m.metric, value=m.value,
-                                         dataset_version=m.dataset_version) for m in found.measurements],
         deployment_history=[switch(s) for s in found.deployment_history],
         incidents=[DossierIncident(id=strawberry.ID(i.id), status=IncidentStatus(i.status), reason=i.reason,
                                    start=i.start, opened_at=i.opened_at, opened_by=i.opened_by,
