@@ -16,7 +16,7 @@ the edges that held at `as_of` (app/lineage), checks first recorded, approvals g
 switches begun by then (a span still open then has no `until`), evaluations first measured by then,
 incidents opened by then (RELEASED only if released by then). A model version's `stage` and a
 dataset or model version's `quarantined` are read from those spans and incidents, not from the node
-as it is now; other properties (descriptions, licences, owners, endpoints) have no history and are
+as it is now (a dossier of now reads the flag itself); other properties (descriptions, licences, owners, endpoints) have no history and are
 shown as they are now. The registry keeps **one check per (version, kind) and one value per
 (version, metric, dataset version)**, each with its latest outcome; an outcome recorded after
 `as_of` replaced the one that stood then, which only the audit trail still holds. Such a check or
@@ -71,10 +71,12 @@ class Asset:
     kind: str                 # its label: Dataset, DatasetVersion, Feature, Job, Run, Model, ModelVersion, Deployment, Team
     label: str                # as a person writes it: s3://raw/transactions@2026-03-08, credit-scoring@2, production/credit-scoring-api
     key: dict                 # its natural key fields (namespace/name/version, model_name/version, …)
-    fields: dict              # what renderings show: license, privacy, digest, row_count, owner, framework,
-                              # artifact_uri, artifact_digest, stage, risk_tier, started_at, ended_at,
-                              # code_repository, code_commit, parameters (dict), state, created_at, created_by …
-                              # only those the node has
+    fields: dict              # what renderings show, only those the node has: created_at, created_by, owner (team);
+                              # Dataset: license, privacy, description; DatasetVersion: digest, row_count, quarantined;
+                              # Feature: dtype, transformation, description; Run: job_namespace, job_name, state,
+                              # started_at, ended_at, code_repository, code_commit, parameters (dict); ModelVersion:
+                              # framework, license, artifact_uri, artifact_digest, compliance_flags (list), description,
+                              # risk_tier, stage and quarantined (both as of as_of); Deployment: endpoint, status
 
 
 @dataclass(frozen=True)
