@@ -40,14 +40,13 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlencode
 
 from app.audit import service as audit
-from app.audit.chain import GENESIS_HASH
 from app.compliance import repository
 from app.core import limits
 from app.core.db import Database, Tx
 from app.core.errors import InvalidInput
 from app.core.kinds import BY_LABEL
 from app.core.validation import in_range
-from app.incident.service import key_text
+from app.incident.service import FLAGGED_KINDS, key_text
 from app.lineage import service as lineage
 from app.lineage.service import ProvenanceAnswer, Start
 
@@ -252,7 +251,7 @@ async def verify_recent_audit(db: Database, head: dict | None) -> AuditStatus:
     head_seq = head["seq"] if head else 0
     verdict = await audit.verify(db, from_seq=max(1, head_seq - AUDIT_WINDOW + 1))
     problem = None if verdict.ok else f"event {verdict.first_broken_seq}: {verdict.reason}"
-    return AuditStatus(ok=verdict.ok, head_seq=verdict.head_seq, head_hash=verdict.head_hash or GENESIS_HASH,
+    return AuditStatus(ok=verdict.ok, head_seq=verdict.head_seq, head_hash=verdict.head_hash,
                        checked=verdict.checked, problem=problem)
 
 
@@ -268,8 +267,6 @@ _FIELDS = {
     "ModelVersion": ("framework", "license", "artifact_uri", "artifact_digest", "compliance_flags", "description"),
     "Deployment": ("endpoint", "status"),
 }
-# What carries a quarantine flag (app/incident/service.py FLAGGED_KINDS).
-_FLAGGED = ("DatasetVersion", "ModelVersion")
 
 
 def label_of(kind: str, node: dict) -> str:
@@ -332,7 +329,7 @@ def _assemble(upstream: ProvenanceAnswer, facts: dict, *, as_of: datetime, gener
     assets = []
     for kind, node in upstream.nodes:
         quarantined = None
-        if kind in _FLAGGED:  # now: the flag as it stands; in the past: whether an incident then open covered it
+        if kind in FLAGGED_KINDS:  # now: the flag as it stands; in the past: whether an incident then open covered it
             quarantined = bool(node.get("quarantined")) if now else node["id"] in open_touched
         assets.append(_asset(kind, node, per_asset.get(node["id"], {}), stage=stages_now.get(node["id"]),
                              quarantined=quarantined))
