@@ -12,6 +12,7 @@ from app.auth.mutations import AccessMutation
 from app.auth.queries import AccessQuery
 from app.catalog.mutations import CatalogMutation
 from app.catalog.queries import CatalogQuery
+from app.compliance.queries import ComplianceQuery
 from app.core import limits
 from app.governance.mutations import GovernanceMutation
 from app.governance.queries import GovernanceQuery
@@ -27,8 +28,9 @@ from app.system.queries import SystemQuery
 
 
 @strawberry.type(description="Reads: catalog records by id or natural key, filtered pages and search; impact, "
-                             "provenance and lineage traversals; the service's status.")
-class Query(CatalogQuery, LineageQuery, GovernanceQuery, IncidentQuery, AuditQuery, AccessQuery, SystemQuery):
+                             "provenance and lineage traversals; the compliance dossier; the service's status.")
+class Query(CatalogQuery, LineageQuery, ComplianceQuery, GovernanceQuery, IncidentQuery, AuditQuery, AccessQuery,
+            SystemQuery):
     pass
 
 

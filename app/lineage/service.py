@@ -134,11 +134,17 @@ async def provenance(db: Database, start: Start, *, as_of: datetime | None = Non
     """Everything upstream of a model version or deployment, with the licenses and privacy classes met."""
     in_range("nodeBudget", budget, 1, limits.MAX_NODE_BUDGET)
 
-    async def work(tx: Tx) -> dict | None:
-        start_id = await id_of_start(tx, start)
-        return await repository.provenance(tx, start_id=start_id, as_of=as_of or datetime.now(UTC), budget=budget)
+    async def work(tx: Tx) -> ProvenanceAnswer:
+        return await provenance_in(tx, start, as_of=as_of or datetime.now(UTC), budget=budget)
 
-    row = await db.read(work)
+    return await db.read(work)
+
+
+async def provenance_in(tx: Tx, start: Start, *, as_of: datetime, budget: int) -> ProvenanceAnswer:
+    """The provenance traversal inside the caller's read transaction (the compliance dossier reads
+    its other facts beside it): the start's lookup and one traversal. `nodes[0]` is the start."""
+    start_id = await id_of_start(tx, start)
+    row = await repository.provenance(tx, start_id=start_id, as_of=as_of, budget=budget)
     nodes = [(n["kind"], n["node"]) for n in row["nodes"]]
     answer = ProvenanceAnswer(nodes=nodes, edges=row["edges"], cut_reasons=[NODE_BUDGET] if row["budget_cut"] else [])
     _summarise(answer, produced={n["node"]["id"] for n in row["nodes"] if n["produced"]})
