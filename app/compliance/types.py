@@ -18,6 +18,7 @@ from app.catalog.types import (
     StageSpan,
 )
 from app.compliance import service
+from app.core.documents import document_path
 from app.governance.types import CheckKind, CheckStatus, RecordedApproval, RecordedCheck
 from app.incident.types import IncidentStatus
 from app.lineage.types import LineageEdge
@@ -199,7 +200,7 @@ def documents(found: service.Dossier, as_of: datetime | None) -> ComplianceDocum
     kind, key = found.subject.kind, found.subject.key
 
     def path(document: str, format: str | None = None) -> str:
-        return service.document_path(document, kind, key, as_of=as_of, format=format)
+        return document_path(document, kind, key, as_of=as_of, format=format)
 
     return ComplianceDocuments(prov_json=path("prov"), cyclonedx_json=path("cyclonedx"), report_html=path("report"),
                                report_markdown=path("report", "markdown"))
