@@ -55,6 +55,14 @@ def asset_uri(asset: Asset) -> str:
     return NAMESPACE + asset_name(asset.kind, asset.key)
 
 
+def dossier_name(dossier: Dossier) -> str:
+    """The local name of the dossier itself: its subject's identifier and `as_of`,
+    `dossier/deployment/production/credit-scoring-api/20260325T120000Z`."""
+    subject = dossier.subject
+    return local_name("dossier", KIND_SEGMENTS[subject.kind],
+                      *(subject.key[field] for field in BY_LABEL[subject.kind].key_fields), stamp(dossier.as_of))
+
+
 def stamp(moment: datetime) -> str:
     """A moment as an identifier segment: basic ISO 8601 in UTC, `20260320T090000Z`."""
     moment = moment.astimezone(UTC)
@@ -304,7 +312,7 @@ class _Builder:
         lg = NAMESPACE_PREFIX
         d = self.dossier
         audit = d.audit
-        self.doc.entity(self.qn(local_name("dossier", *self.subject_parts(), stamp(d.as_of))), [
+        self.doc.entity(self.qn(dossier_name(d)), [
             (PROV_TYPE, self.type_of("Dossier")), (PROV_LABEL, f"Dossier of {d.subject.label}"),
             (f"{lg}:subject", self.qn(asset_name(d.subject.kind, d.subject.key))),
             (f"{lg}:asOf", d.as_of), (f"{lg}:generatedAt", d.generated_at), (f"{lg}:complete", d.complete),
@@ -314,10 +322,6 @@ class _Builder:
           + ([(f"{lg}:auditOk", audit.ok), (f"{lg}:auditHeadSeq", audit.head_seq),
               (f"{lg}:auditHeadHash", audit.head_hash), (f"{lg}:auditChecked", audit.checked)]
              + ([(f"{lg}:auditProblem", audit.problem)] if audit.problem else []) if audit else []))
-
-    def subject_parts(self) -> list:
-        subject = self.dossier.subject
-        return [KIND_SEGMENTS[subject.kind], *(subject.key[f] for f in BY_LABEL[subject.kind].key_fields)]
 
 
 def prov_document(dossier: Dossier) -> ProvDocument:
