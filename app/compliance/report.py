@@ -270,7 +270,7 @@ def _mermaid(nodes: list[Node], lines: list[tuple[Node, Node]]) -> str:
 
 def _switch(switch: Switch) -> dict:
     glass = switch.break_glass
-    return {"model": model_version_words(switch.model_version), "since": when(switch.since),
+    return {"model": model_version_words(switch.model_version), "label": switch.model_version, "since": when(switch.since),
             "until": when(switch.until), "by": switch.by, "serving": switch.until is None,
             "break_glass": {"reason": glass.reason, "by": glass.by, "overrode": list(glass.overrode)} if glass else None}
 
@@ -302,7 +302,7 @@ def report_view(dossier: Dossier) -> View:
     if dossier.model_version is not None:
         mv = dossier.model_version
         stage = mv.fields.get("stage")
-        model = {"words": model_version_words(mv.label), "stage": words(stage) if stage else None,
+        model = {"words": model_version_words(mv.label), "label": mv.label, "stage": words(stage) if stage else None,
                  "stage_words": vocabulary.description("Stage", stage) if stage else None,
                  "risk_tier": words(mv.fields["risk_tier"]) if mv.fields.get("risk_tier") else None,
                  "owner": mv.fields.get("owner"), "quarantined": bool(mv.fields.get("quarantined"))}

@@ -68,7 +68,8 @@ def test_the_summary_comes_first_and_says_what_serves_since_when_and_that_the_ga
     assert page.sections == ["summary", "raw-sources", "lineage", "runs", "checks-and-approvals",
                              "deployment-history", "incidents", "audit"]
     summary = page.section("summary")
-    assert "credit-scoring version 2 since 20 March 2026, 09:00 UTC (switched by pat.owner)" in summary
+    assert ("credit-scoring version 2 (registered as credit-scoring@2) since 20 March 2026, 09:00 UTC "
+            "(switched by pat.owner)") in summary
     assert "Deployment gate Passed when this version was switched in." in summary
     assert "PII: Holds personally identifiable information." in summary
     assert "Open incidents None." in summary
@@ -77,7 +78,8 @@ def test_the_summary_comes_first_and_says_what_serves_since_when_and_that_the_ga
     text = markdown(dossier)
     assert list(md_sections(text))[:2] == ["Summary", "Raw sources"]
     summary = md_sections(text)["Summary"]
-    assert "**production/credit-scoring-api** serves **credit-scoring version 2** since 20 March 2026, 09:00 UTC" in summary
+    assert ("**production/credit-scoring-api** serves **credit-scoring version 2** (registered as credit-scoring@2) "
+            "since 20 March 2026, 09:00 UTC") in summary
     assert "**The deployment gate passed** when this version was switched in." in summary
     assert "**Open incidents:** none." in summary
 
@@ -142,7 +144,8 @@ def test_words_not_ids():
         for asset in dossier.assets:
             assert asset.id not in text
         assert "run-train-2" not in text and "run-clean-txn" not in text  # runs are named by their job and day
-        assert "credit-scoring@2" not in text  # model versions as "credit-scoring version 2"
+        # model versions as "credit-scoring version 2"; the summary says once how the registry names it
+        assert text.count("credit-scoring@2") == 1 and "(registered as credit-scoring@2)" in text
     assert "train_credit_scoring, 12 March 2026, 02:00 UTC" in Page(html(dossier)).section("runs")
 
 
@@ -219,10 +222,11 @@ def test_a_model_version_with_nothing_upstream_and_no_audit_status():
     page = Page(html(dossier))
     assert "deployment-history" not in page.sections
     summary = page.section("summary")
-    assert "Model scratch version 0.1, in stage Development" in summary
+    assert "Model scratch version 0.1 (registered as scratch@0.1), in stage Development" in summary
     assert "Audit trail Not verified for this report." in summary
     md = md_sections(markdown(dossier))
-    assert "This report describes the model **scratch version 0.1**, in stage **Development**" in md["Summary"]
+    assert ("This report describes the model **scratch version 0.1** (registered as scratch@0.1), in stage "
+            "**Development**") in md["Summary"]
     assert md["Raw sources"].endswith("None.")
     assert md["Checks and approvals"] == ("### scratch version 0.1 Stage: Development. Built with xgboost. "
                                           "Owner: credit-risk. No checks recorded. No approvals recorded.")
