@@ -76,6 +76,12 @@ def words(term: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def dataset_version_words(label: str) -> str:
+    """`s3://raw/transactions@2026-03-08` → `s3://raw/transactions (snapshot 2026-03-08)`."""
+    dataset, at, version = label.rpartition("@")
+    return f"{dataset} (snapshot {version})" if at else label
+
+
 def model_version_words(label: str) -> str:
     """`credit-scoring@2` → `credit-scoring version 2`."""
     model, at, version = label.rpartition("@")
@@ -339,7 +345,7 @@ def report_view(dossier: Dossier) -> View:
                           for a in sorted(dossier.approvals, key=lambda a: (a.at, a.approver)) if a.model_version == label],
             "stages": [{"stage": words(s.stage), "since": when(s.since), "until": when(s.until), "by": s.by}
                        for s in sorted(dossier.stages, key=lambda s: s.since) if s.model_version == label],
-            "metrics": [{"metric": m.metric, "value": f"{m.value:g}", "on": m.dataset_version}
+            "metrics": [{"metric": m.metric, "value": f"{m.value:g}", "on": dataset_version_words(m.dataset_version)}
                         for m in sorted(dossier.measurements, key=lambda m: (m.metric, m.dataset_version))
                         if m.model_version == label],
         })
@@ -361,7 +367,9 @@ def report_view(dossier: Dossier) -> View:
         raw_sources=raw_sources, diagram=graph.diagram(), model_versions=model_versions, runs=runs,
         history=[_switch(s) for s in dossier.deployment_history],
         audit={"ok": audit.ok, "head_seq": audit.head_seq, "head_hash": audit.head_hash, "checked": audit.checked,
-               "problem": audit.problem} if audit else None)
+               "problem": audit.problem,
+               "scope": f"all {audit.checked} entries" if audit.checked >= audit.head_seq
+               else f"the latest {audit.checked} of its {audit.head_seq} entries"} if audit else None)
 
 
 # --- rendering -------------------------------------------------------------------------------------

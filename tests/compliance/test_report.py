@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from markdown_it import MarkdownIt
 
 from app.compliance.report import html, markdown, markdown_escape
+from app.compliance.service import AuditStatus
 from tests.compliance.support import bare_model_version, credit_scoring, serving_nothing
 
 HOSTILE = '<script>alert("x")</script> **bold** [link](http://evil.example) | cell `code` &amp; _under_\n- item'
@@ -133,9 +134,20 @@ def test_every_approval_names_its_approver_role_and_time_and_the_audit_line_clos
         assert approval.approver in approvals
     assert "ada.approver Approver Production 19 March 2026, 08:00 UTC" in approvals
     assert "pat.owner Product owner Production 19 March 2026, 08:00 UTC" in approvals
-    assert page.section("audit") == ("Audit trail Verified: the audit trail's 412 entries are intact, each linked to "
-                                     "the one before; the latest is entry 412 (fingerprint " + "9f" * 32 + ").")
-    assert md_sections(markdown(dossier))["Audit trail"].startswith("Verified: the audit trail's 412 entries are intact")
+    assert page.section("audit") == ("Audit trail Verified: all 412 entries of the audit trail are intact, each linked "
+                                     "to the one before; the latest is entry 412 (fingerprint " + "9f" * 32 + ").")
+    assert md_sections(markdown(dossier))["Audit trail"].startswith("Verified: all 412 entries of the audit trail are intact")
+
+
+def test_a_broken_audit_chain_is_said_to_be_and_a_partial_check_says_how_far_it_went():
+    broken = AuditStatus(ok=False, head_seq=2500, head_hash="ab" * 32, checked=1000, problem="entry 1800 was altered")
+    dossier = credit_scoring(audit=broken)
+    page = Page(html(dossier))
+    assert "Audit trail Verification failed: entry 1800 was altered" in page.section("summary")
+    assert page.section("audit").startswith("Audit trail Verification failed: entry 1800 was altered. The latest 1000 "
+                                            "of its 2500 entries checked, up to entry 2500")
+    assert "**Verification failed:** entry 1800 was altered. The latest 1000 of its 2500 entries checked" \
+        in md_sections(markdown(dossier))["Audit trail"]
 
 
 def test_words_not_ids():

@@ -28,7 +28,7 @@ def test_the_production_deployment_now_names_every_approval_with_its_approver_an
     assert plan.approvals
     for stage, approver, _, at in plan.approvals:
         assert f"{approver} " in approvals and f"{at.day} March 2026, 08:00 UTC" in approvals
-    assert page.section("audit").startswith("Audit trail Verified: the audit trail's")
+    assert page.section("audit").startswith("Audit trail Verified: all ")
     assert f"entry {dossier.audit.head_seq} (fingerprint {dossier.audit.head_hash})" in page.section("audit")
     md = md_sections(markdown(dossier))
     assert md["Audit trail"].startswith("Verified:")
