@@ -187,77 +187,81 @@ class _Graph:
         asset = self.by_label.get(label)
         return self.node(asset).words if asset else label
 
-    def sentence(self, kind: str, source: Node, target: Node, source_kind: str, target_kind: str) -> str:
+    @staticmethod
+    def sentence(kind: str, source: Node, target: Node) -> str:
+        """An edge as a sentence, in the direction the data flowed."""
         if kind == "USED":
             return f"{target.words} was read by {source.words}."
         if kind == "WAS_GENERATED_BY":
             return f"{target.words} produced {source.words}."
-        if kind == "WAS_DERIVED_FROM" and source_kind == target_kind == "ModelVersion":
+        if kind == "WAS_DERIVED_FROM" and source.kind == target.kind == "ModelVersion":
             return f"{source.words} was fine-tuned from {target.words}."
         if kind == "WAS_DERIVED_FROM":
             return f"{source.words} is computed from {target.words}."
         return f"{source.words} serves {target.words}."
 
-    def diagram(self) -> Diagram:
-        drawn_ids = {self.dossier.subject.id} | {e.source for e in self.flow} | {e.target for e in self.flow}
-        nodes = {a.id: self.node(a) for a in self.dossier.assets if a.id in drawn_ids}
-        # Depth: the longest way from the subject upstream (raw sources deepest), bounded for loops.
-        depth = {self.dossier.subject.id: 0}
-        queue = deque([self.dossier.subject.id])
+    def depths(self) -> dict[str, int]:
+        """Each asset's longest way upstream from the subject (raw sources deepest); bounded, since
+        lineage recorded in a loop has no longest way."""
         upstream: dict[str, list[str]] = {}
         for e in self.flow:
             upstream.setdefault(e.source, []).append(e.target)
-        bound = len(nodes)
+        depth = {self.dossier.subject.id: 0}
+        queue, bound = deque([self.dossier.subject.id]), len(self.by_id)
         while queue:
             node = queue.popleft()
             for target in upstream.get(node, []):
                 if depth.get(target, -1) < depth[node] + 1 <= bound:
                     depth[target] = depth[node] + 1
                     queue.append(target)
-        deepest = max(depth.values(), default=0)
-        rows: dict[int, list[Node]] = {}
-        for node in sorted(nodes.values(), key=lambda n: (n.kind, n.title, n.detail)):
+        return depth
+
+    def diagram(self) -> Diagram:
+        drawn = {self.dossier.subject.id} | {e.source for e in self.flow} | {e.target for e in self.flow}
+        nodes = {a.id: self.node(a) for a in self.dossier.assets if a.id in drawn}
+        depth = self.depths()
+        for node in nodes.values():
             node.depth = depth.get(node.id, 0)
-            rows.setdefault(deepest - node.depth, []).append(node)
-        widest = max((len(r) for r in rows.values()), default=1)
-        width = widest * (BOX_WIDTH + GAP_X) + GAP_X
-
-        def place(row: int) -> None:
-            members = rows[row]
-            offset = (width - len(members) * (BOX_WIDTH + GAP_X) + GAP_X) // 2
-            for i, node in enumerate(members):
-                node.x, node.y = offset + i * (BOX_WIDTH + GAP_X), GAP_Y // 2 + row * (BOX_HEIGHT + GAP_Y)
-
-        for row in rows:
-            place(row)
-        # Fewer crossings: order each row by where its neighbours sit (the barycenter heuristic), from the
-        # subject up, then down, then up again.
-        downstream: dict[str, list[Node]] = {}
-        upstream_nodes: dict[str, list[Node]] = {}
-        for e in self.flow:
-            downstream.setdefault(e.target, []).append(nodes[e.source])
-            upstream_nodes.setdefault(e.source, []).append(nodes[e.target])
-        order = sorted(rows)
-        for sweep in (reversed(order), order, reversed(order)):
-            for row in sweep:
-                neighbours = downstream if sweep is not order else upstream_nodes
-
-                def centre(node: Node, neighbours=neighbours) -> float:
-                    near = neighbours.get(node.id, [])
-                    return sum(n.x for n in near) / len(near) if near else node.x
-
-                rows[row].sort(key=centre)
-                place(row)
+        # (upstream, downstream) pairs: data flows from the first to the second, against the edge's arrow.
+        lines = [(nodes[e.target], nodes[e.source]) for e in self.flow]
+        width, height = _layout(list(nodes.values()), lines)
         ordered = sorted(self.flow, key=lambda e: (-max(nodes[e.source].depth, nodes[e.target].depth),
                                                    nodes[e.source].words, nodes[e.target].words))
-        lines, sentences = [], []
-        for e in ordered:
-            source, target = nodes[e.source], nodes[e.target]
-            lines.append((target, source))  # the arrow points upstream; data flows the other way
-            sentences.append(self.sentence(e.type, source, target, source.kind, target.kind))
         flat = sorted(nodes.values(), key=lambda n: (-n.depth, n.kind, n.title, n.detail))
-        return Diagram(nodes=flat, lines=lines, sentences=sentences, mermaid=_mermaid(flat, lines),
-                       width=width, height=(deepest + 1) * (BOX_HEIGHT + GAP_Y), drawn=len(nodes) <= MAX_DRAWN)
+        return Diagram(nodes=flat, lines=lines,
+                       sentences=[self.sentence(e.type, nodes[e.source], nodes[e.target]) for e in ordered],
+                       mermaid=_mermaid(flat, lines), width=width, height=height, drawn=len(nodes) <= MAX_DRAWN)
+
+
+def _layout(nodes: list[Node], lines: list[tuple[Node, Node]]) -> tuple[int, int]:
+    """Place the boxes in rows, the deepest (raw sources) at the top and the subject at the bottom, each row
+    ordered to cross few lines (the barycenter heuristic: a box under the mean of its neighbours, swept from
+    the subject up, down, and up again). Returns the drawing's width and height."""
+    deepest = max((n.depth for n in nodes), default=0)
+    rows: dict[int, list[Node]] = {}
+    for node in sorted(nodes, key=lambda n: (n.kind, n.title, n.detail)):
+        rows.setdefault(deepest - node.depth, []).append(node)
+    width = max((len(r) for r in rows.values()), default=1) * (BOX_WIDTH + GAP_X) + GAP_X
+
+    def place(row: int) -> None:
+        offset = (width - len(rows[row]) * (BOX_WIDTH + GAP_X) + GAP_X) // 2
+        for i, node in enumerate(rows[row]):
+            node.x, node.y = offset + i * (BOX_WIDTH + GAP_X), GAP_Y // 2 + row * (BOX_HEIGHT + GAP_Y)
+
+    below: dict[str, list[Node]] = {}
+    above: dict[str, list[Node]] = {}
+    for upstream, downstream in lines:
+        below.setdefault(upstream.id, []).append(downstream)
+        above.setdefault(downstream.id, []).append(upstream)
+    for row in rows:
+        place(row)
+    upward, downward = sorted(rows, reverse=True), sorted(rows)
+    for sweep, neighbours in ((upward, below), (downward, above), (upward, below)):
+        for row in sweep:
+            rows[row].sort(key=lambda n: sum(m.x for m in neighbours[n.id]) / len(neighbours[n.id])
+                           if neighbours.get(n.id) else n.x)
+            place(row)
+    return width, (deepest + 1) * (BOX_HEIGHT + GAP_Y)
 
 
 def _mermaid_text(text: str) -> str:
