@@ -114,7 +114,8 @@ def _component(asset: Asset, lineage: _Lineage) -> Component:
                                                    url=XsUri(fields["artifact_uri"]))] if fields.get("artifact_uri") else None,
             properties=_properties([("owner", fields.get("owner")), ("framework", fields.get("framework")),
                                     ("stage", fields.get("stage")), ("risk-tier", fields.get("risk_tier")),
-                                    ("quarantined", fields.get("quarantined"))]))
+                                    ("quarantined", fields.get("quarantined"))]
+                               + [("compliance-flag", flag) for flag in fields.get("compliance_flags") or []]))
     license = lineage.dataset_field(asset, "license")
     return Component(
         type=ComponentType.DATA, bom_ref=asset_uri(asset), group=asset.key["namespace"], name=asset.key["name"],

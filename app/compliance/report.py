@@ -339,7 +339,7 @@ def report_view(dossier: Dossier) -> View:
             "stage": words(mv.fields["stage"]) if mv.fields.get("stage") else None,
             "framework": mv.fields.get("framework"), "licence": mv.fields.get("license"),
             "licence_words": licence_words(mv.fields["license"]) if mv.fields.get("license") else None,
-            "owner": mv.fields.get("owner"),
+            "owner": mv.fields.get("owner"), "flags": list(mv.fields.get("compliance_flags") or []),
             "checks": [{"kind": words(c.kind), "means": vocabulary.description("CheckKind", c.kind) or "",
                         "status": words(c.status), "failed": c.status == "FAILED", "by": c.by, "at": when(c.at),
                         "evidence": c.evidence_uri, "note": c.note}

@@ -89,7 +89,7 @@ class Registry:
         asset = self._add("ModelVersion", f"{model}@{version}", {"model_name": model, "version": version}, {
             "owner": owner, "license": license, "stage": stage, "framework": framework, "risk_tier": "HIGH",
             "artifact_uri": f"s3://models/{model}/{version}", "artifact_digest": "sha256:" + "ab" * 32,
-            "created_at": at("03-12", "04:05"), "created_by": "trainer"})
+            "created_at": at("03-12", "04:05"), "created_by": "trainer", "compliance_flags": ["fair-lending-reviewed"]})
         for parent in parents:
             self.link(asset, "WAS_DERIVED_FROM", parent)
         return asset

@@ -98,6 +98,7 @@ def test_the_model_is_a_machine_learning_model_with_its_model_card():
                                    "safety_review: FAILED"}
     assert considerations["safety_review: FAILED"].startswith("Recorded by sam.security on 2026-03-13T10:00:00+00:00.")
     assert {"name": "lineagegraph:feature", "value": "credit/txn_amount_30d"} in card["properties"]
+    assert {"name": "lineagegraph:compliance-flag", "value": "fair-lending-reviewed"} in model["properties"]
 
 
 def test_a_fine_tuning_parent_is_a_component_the_model_depends_on_and_its_data_stays_its_own():

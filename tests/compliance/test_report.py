@@ -241,7 +241,8 @@ def test_a_model_version_with_nothing_upstream_and_no_audit_status():
             "**Development**") in md["Summary"]
     assert md["Raw sources"].endswith("None.")
     assert md["Checks and approvals"] == ("### scratch version 0.1 Stage: Development. Built with xgboost. "
-                                          "Owner: credit-risk. No checks recorded. No approvals recorded.")
+                                          "Owner: credit-risk. Compliance flags: fair-lending-reviewed. No checks recorded. "
+                                          "No approvals recorded.")
 
 
 def test_a_cut_graph_is_said_to_be_incomplete():
