@@ -20,6 +20,12 @@ def values(vocabulary: str) -> tuple[str, ...]:
     return tuple(term.get("stored", term["name"]) for term in _TERMS[vocabulary]["values"])
 
 
+def description(vocabulary: str, value: str) -> str | None:
+    """The sentence a stored value means (`PII`: "Holds personally identifiable information."); None for another value."""
+    return next((term["description"] for term in _TERMS[vocabulary]["values"]
+                 if term.get("stored", term["name"]) == value), None)
+
+
 @functools.cache  # one Python enum per vocabulary: the schema holds each GraphQL type once
 def graphql_enum(vocabulary: str) -> type[enum.Enum]:
     """The vocabulary as a GraphQL enum: members named as GraphQL spells them, valued as stored."""
