@@ -144,6 +144,7 @@ def _subject_component(dossier: Dossier, lineage: _Lineage) -> Component:
             ("gate", ("overridden" if serving.break_glass else "passed") if serving else None),
             ("break-glass-reason", serving.break_glass.reason if serving and serving.break_glass else None),
             ("break-glass-by", serving.break_glass.by if serving and serving.break_glass else None),
+            ("rollback-reason", serving.rollback_reason if serving else None),
         ]))
 
 
@@ -170,9 +171,11 @@ def bom(dossier: Dossier) -> Bom:
         timestamp=dossier.as_of, component=subject,
         properties=_properties([
             ("as-of", dossier.as_of.isoformat()), ("complete", str(dossier.complete).lower()),
+            ("existed", str(dossier.existed).lower()),
             ("audit-ok", str(audit.ok).lower() if audit else None), ("audit-head-seq", audit.head_seq if audit else None),
             ("audit-head-hash", audit.head_hash if audit else None), ("audit-problem", audit.problem if audit else None),
-        ]))
+        ] + [("restated", f"{r.model_version} {r.what} {r.name}, recorded again {r.recorded_at.isoformat()}")
+             for r in dossier.restated]))
     metadata.tools.components.add(_tool())
     document = Bom(serial_number=serial_number(dossier), metadata=metadata)
     components = {a.id: _component(a, lineage) for a in dossier.assets

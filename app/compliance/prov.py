@@ -296,6 +296,8 @@ class _Builder:
         glass = switch.break_glass
         attributes = [(PROV_LABEL, f"{self.dossier.subject.label} switched to {switch.model_version}"),
                       (f"{lg}:until", switch.until), (f"{lg}:gate", "overridden" if glass else "passed")]
+        if switch.rollback_reason:
+            attributes.append((f"{lg}:rollbackReason", switch.rollback_reason))
         if glass:
             attributes += [(f"{lg}:breakGlassReason", glass.reason), (f"{lg}:breakGlassBy", glass.by)]
             attributes += [(f"{lg}:overrode", unmet) for unmet in glass.overrode]
@@ -316,7 +318,9 @@ class _Builder:
             (PROV_TYPE, self.type_of("Dossier")), (PROV_LABEL, f"Dossier of {d.subject.label}"),
             (f"{lg}:subject", self.qn(asset_name(d.subject.kind, d.subject.key))),
             (f"{lg}:asOf", d.as_of), (f"{lg}:generatedAt", d.generated_at), (f"{lg}:complete", d.complete),
-        ] + [(f"{lg}:license", license) for license in d.licenses]
+            (f"{lg}:existed", d.existed),
+        ] + [(f"{lg}:restated", f"{r.model_version} {r.what} {r.name}, recorded again {r.recorded_at.isoformat()}")
+             for r in d.restated] + [(f"{lg}:license", license) for license in d.licenses]
           + [(f"{lg}:privacy", privacy) for privacy in d.privacy_classes]
           + [(f"{lg}:rawSource", self.qn(asset_name(a.kind, a.key))) for a in d.raw_sources]
           + ([(f"{lg}:auditOk", audit.ok), (f"{lg}:auditHeadSeq", audit.head_seq),

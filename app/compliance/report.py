@@ -139,7 +139,7 @@ class View:
     runs: list[dict]
     history: list[dict]
     audit: dict | None
-    notes: list[str] = field(default_factory=list)
+    existed: bool = True               # False: the subject was registered after as_of
 
 
 BOX_WIDTH, BOX_HEIGHT, GAP_X, GAP_Y = 230, 46, 24, 40
@@ -282,6 +282,7 @@ def _switch(switch: Switch) -> dict:
     glass = switch.break_glass
     return {"model": model_version_words(switch.model_version), "label": switch.model_version, "since": when(switch.since),
             "until": when(switch.until), "by": switch.by, "serving": switch.until is None,
+            "rollback_reason": switch.rollback_reason,
             "break_glass": {"reason": glass.reason, "by": glass.by, "overrode": list(glass.overrode)} if glass else None}
 
 
@@ -352,6 +353,9 @@ def report_view(dossier: Dossier) -> View:
             "metrics": [{"metric": m.metric, "value": f"{m.value:g}", "on": dataset_version_words(m.dataset_version)}
                         for m in sorted(dossier.measurements, key=lambda m: (m.metric, m.dataset_version))
                         if m.model_version == label],
+            "restated": [{"what": r.what, "name": words(r.name) if r.what == "check" else r.name,
+                          "recorded_at": when(r.recorded_at)}
+                         for r in sorted(dossier.restated, key=lambda r: (r.recorded_at, r.name)) if r.model_version == label],
         })
 
     raw_sources = [{"name": a.label, "licence": a.fields.get("license"),
@@ -370,6 +374,7 @@ def report_view(dossier: Dossier) -> View:
         open_incidents=[i for i in incidents if i["open"]], incidents=incidents, complete=dossier.complete,
         raw_sources=raw_sources, diagram=graph.diagram(), model_versions=model_versions, runs=runs,
         history=[_switch(s) for s in dossier.deployment_history],
+        existed=dossier.existed,
         audit={"ok": audit.ok, "head_seq": audit.head_seq, "head_hash": audit.head_hash, "checked": audit.checked,
                "problem": audit.problem,
                "scope": f"all {audit.checked} entries" if audit.checked >= audit.head_seq

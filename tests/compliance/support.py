@@ -24,6 +24,7 @@ from app.compliance.service import (
     Edge,
     IncidentRecord,
     Measurement,
+    Restated,
     StageSpan,
     Switch,
 )
@@ -127,7 +128,7 @@ AUDIT_OK = AuditStatus(ok=True, head_seq=412, head_hash="9f" * 32, checked=412, 
 def credit_scoring(*, break_glass: bool = False, open_incident: bool = False, failed_check: bool = False,
                    non_commercial: bool = False, fine_tuned: bool = False, complete: bool = True,
                    note: str = "Reviewed the gate report and the evidence.", audit: AuditStatus | None = AUDIT_OK,
-                   ) -> Dossier:
+                   rollback: bool = False, restated: bool = False) -> Dossier:
     """production/credit-scoring-api serving credit-scoring@2 since 2026-03-20, as the demo has it, in miniature:
     two raw sources cleaned by runs, a feature, a training run, two approvals, a history of two switches."""
     g = Registry()
@@ -159,7 +160,9 @@ def credit_scoring(*, break_glass: bool = False, open_incident: bool = False, fa
                         overrode=["CHECK: bias_assessment is missing"]) if break_glass else None)
     first = Switch("credit-scoring@1", "id:ModelVersion:credit-scoring@1", at("03-10", "09:00"), at("03-20", "09:00"),
                    "pat.owner", None)
-    second = Switch("credit-scoring@2", mv.id, at("03-20", "09:00"), None, "pat.owner", glass)
+    second = Switch("credit-scoring@2", mv.id, at("03-20", "09:00"), None, "pat.owner", glass,
+                    deployment="production/credit-scoring-api",
+                    rollback_reason=f"Rolled back: {note}" if rollback else None)
     checks = [CheckRecord("credit-scoring@2", kind, "PASSED", f"https://reviews.example.com/{kind}", note,
                           "sam.security", at("03-12", "15:00"))
               for kind in ("evaluation", "bias_assessment", "privacy_review")]
@@ -179,9 +182,19 @@ def credit_scoring(*, break_glass: bool = False, open_incident: bool = False, fa
             "inc-1", "OPEN", f"Doubled amounts: {note}", "s3://raw/transactions@2026-03-08", at("03-22", "08:00"),
             "ivy.responder", None, None, ["s3://raw/transactions@2026-03-08", "credit-scoring@2",
                                           "production/credit-scoring-api"]))
+    again = [Restated("credit-scoring@2", "check", "license_compliance", at("03-24", "10:00")),
+             Restated("credit-scoring@2", "measurement", "auc on s3://curated/credit_holdout@2026-03-01",
+                      at("03-24", "11:00"))] if restated else []
     return g.dossier(deployment, as_of=NOW, model_version=mv, serving=second, complete=complete, checks=checks,
                      approvals=approvals, stages=stages, measurements=measurements,
-                     deployment_history=[first, second], incidents=incidents, audit=audit)
+                     deployment_history=[first, second], incidents=incidents, audit=audit, restated=again)
+
+
+def not_yet_registered() -> Dossier:
+    """A deployment asked about before it was registered: the subject alone, `existed` false."""
+    g = Registry()
+    deployment = g.deployment("production", "credit-scoring-api", serves=None)
+    return g.dossier(deployment, as_of=at("01-01"), model_version=None, audit=AUDIT_OK, existed=False)
 
 
 def serving_nothing() -> Dossier:

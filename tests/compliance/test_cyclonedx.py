@@ -11,7 +11,8 @@ from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
 from app.compliance.cyclonedx import InvalidBom, bom, bom_json
-from tests.compliance.support import Registry, at, bare_model_version, credit_scoring, serving_nothing, with_fields
+from tests.compliance.support import (Registry, at, bare_model_version, credit_scoring, not_yet_registered,
+                                      serving_nothing, with_fields)
 
 ID = "https://lineagegraph.dev/id/"
 DOSSIERS = {
@@ -23,6 +24,8 @@ DOSSIERS = {
     "hostile note": lambda: credit_scoring(note='<img src=x onerror=alert(1)> "}]', break_glass=True),
     "serving nothing": serving_nothing,
     "empty upstream": bare_model_version,
+    "not registered yet": not_yet_registered,
+    "rollback, restated": lambda: credit_scoring(rollback=True, restated=True),
 }
 
 
@@ -179,3 +182,15 @@ def test_an_invalid_document_is_refused_not_returned():
     broken = [with_fields(a, digest="sha256:not-hex") if a.kind == "DatasetVersion" else a for a in dossier.assets]
     with pytest.raises(InvalidBom, match="1.6 schema"):
         bom_json(type(dossier)(**{**dossier.__dict__, "assets": broken}))
+
+
+def test_the_metadata_say_whether_the_subject_existed_and_what_was_recorded_again_and_a_rollback_why():
+    early = {p["name"]: p["value"] for p in document(not_yet_registered())["metadata"]["properties"]}
+    assert early["lineagegraph:existed"] == "false"
+    doc = document(credit_scoring(restated=True, rollback=True))
+    restated = [p["value"] for p in doc["metadata"]["properties"] if p["name"] == "lineagegraph:restated"]
+    assert sorted(restated) == [
+        "credit-scoring@2 check license_compliance, recorded again 2026-03-24T10:00:00+00:00",
+        "credit-scoring@2 measurement auc on s3://curated/credit_holdout@2026-03-01, recorded again 2026-03-24T11:00:00+00:00"]
+    subject = {p["name"]: p["value"] for p in doc["metadata"]["component"]["properties"]}
+    assert subject["lineagegraph:rollback-reason"] == "Rolled back: Reviewed the gate report and the evidence."

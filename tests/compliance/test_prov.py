@@ -23,7 +23,7 @@ from prov.model import (
 )
 
 from app.compliance.prov import NAMESPACE, asset_uri, prov_document, prov_json
-from tests.compliance.support import Registry, at, bare_model_version, credit_scoring, serving_nothing
+from tests.compliance.support import Registry, at, bare_model_version, credit_scoring, not_yet_registered, serving_nothing
 
 RELATIONS = {ProvUsage: "used", ProvGeneration: "wasGeneratedBy", ProvDerivation: "wasDerivedFrom",
              ProvSpecialization: "specializationOf", ProvAttribution: "wasAttributedTo",
@@ -222,3 +222,20 @@ def test_identifiers_are_natural_keys_url_quoted_so_odd_names_round_trip():
 
 def test_the_same_dossier_gives_the_same_document():
     assert prov_json(credit_scoring(open_incident=True)) == prov_json(credit_scoring(open_incident=True))
+
+
+def test_the_dossier_says_when_its_subject_did_not_exist_yet_and_what_was_recorded_again():
+    early = parsed(not_yet_registered()).get_record("lg:dossier/deployment/production/credit-scoring-api/20260101T000000Z")[0]
+    assert early.get_attribute("lg:existed") == {False}
+    later = parsed(credit_scoring(restated=True)).get_record(
+        "lg:dossier/deployment/production/credit-scoring-api/20260325T120000Z")[0]
+    assert later.get_attribute("lg:existed") == {True}
+    assert {str(v) for v in later.get_attribute("lg:restated")} == {
+        "credit-scoring@2 check license_compliance, recorded again 2026-03-24T10:00:00+00:00",
+        "credit-scoring@2 measurement auc on s3://curated/credit_holdout@2026-03-01, recorded again 2026-03-24T11:00:00+00:00"}
+
+
+def test_a_rollback_switch_carries_its_reason():
+    switch = parsed(credit_scoring(rollback=True)).get_record("lg:switch/production/credit-scoring-api/20260320T090000Z")[0]
+    assert {str(v) for v in switch.get_attribute("lg:rollbackReason")} == {
+        "Rolled back: Reviewed the gate report and the evidence."}

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 
 from app.compliance.report import html, markdown, markdown_escape
 from app.compliance.service import AuditStatus
-from tests.compliance.support import bare_model_version, credit_scoring, serving_nothing
+from tests.compliance.support import bare_model_version, credit_scoring, not_yet_registered, serving_nothing
 
 HOSTILE = '<script>alert("x")</script> **bold** [link](http://evil.example) | cell `code` &amp; _under_\n- item'
 
@@ -249,3 +249,31 @@ def test_a_cut_graph_is_said_to_be_incomplete():
     assert "This report is incomplete." in Page(html(credit_scoring(complete=False))).section("summary")
     assert "**This report is incomplete:**" in md_sections(markdown(credit_scoring(complete=False)))["Summary"]
     assert "incomplete" not in Page(html(credit_scoring())).section("summary")
+
+
+def test_a_subject_not_registered_yet_says_so_first():
+    dossier = not_yet_registered()
+    page = Page(html(dossier))
+    assert page.section("summary").startswith("Summary production/credit-scoring-api was not registered yet on "
+                                              "1 January 2026, 00:00 UTC: nothing of it stood then.")
+    assert "Serving" not in page.section("summary")
+    assert ("**production/credit-scoring-api was not registered yet on 1 January 2026, 00:00 UTC:** nothing of it "
+            "stood then.") in md_sections(markdown(dossier))["Summary"]
+
+
+def test_outcomes_recorded_again_after_as_of_are_named_not_shown():
+    dossier = credit_scoring(restated=True)
+    expected = ("Recorded again after 25 March 2026, 12:00 UTC, so not shown here: License compliance check "
+                "(recorded again 24 March 2026, 10:00 UTC); auc on s3://curated/credit_holdout@2026-03-01 measurement "
+                "(recorded again 24 March 2026, 11:00 UTC). The outcome that stood then is in the registry's audit trail.")
+    assert expected in Page(html(dossier)).section("checks-and-approvals")
+    assert expected.replace("_", "\\_") in md_sections(markdown(dossier))["Checks and approvals"]
+    assert "Recorded again" not in Page(html(credit_scoring())).section("checks-and-approvals")
+
+
+def test_a_rollback_switch_gives_its_reason_in_the_history():
+    dossier = credit_scoring(rollback=True)
+    assert "Passed; a rollback: Rolled back: Reviewed the gate report and the evidence." \
+        in Page(html(dossier)).section("deployment-history")
+    assert "| passed; a rollback: Rolled back: Reviewed the gate report and the evidence. |" \
+        in md_sections(markdown(dossier))["Deployment history"]
