@@ -37,6 +37,7 @@ from app.system.migrations import latest_version, migrate
 from app.http import exports as export_routes
 from app.http import lineage_events as lineage_routes
 from app.openlineage.service import LineageIngest
+from app.events.deliverer import Deliverer, DeliveryOptions
 from app.core.cypher import QueryCatalog, QueryFileError, load_queries, statement_of
 from app.graphql.schema import schema
 from app.audit import repository as audit_repository
@@ -383,6 +384,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         app.state.preparer = preparer = GraphPreparer(db)
         app.state.lineage_ingest = ingest = LineageIngest(db)
         ingest.start()
+        app.state.deliverer = deliverer = Deliverer(db, DeliveryOptions.of(settings))
         try:
             applied = await prepare_graph(db)
             await preparer.warm_up()
@@ -395,10 +397,14 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             log.error("start-up stopped: %s", exc)
             await db.close()
             raise
+        # Change events out: this process sends what the outbox holds (unless told to leave it to others).
+        if settings.webhook_delivery:
+            deliverer.start()
         try:
             yield
         finally:
             await ingest.stop()
+            await deliverer.stop()
             await preparer.stop()
             await db.close()
 
