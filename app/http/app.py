@@ -43,6 +43,7 @@ from app.graphql.schema import schema
 from app.audit import repository as audit_repository
 from app.auth import repository as auth_repository
 from app.catalog.repository import PerKind
+from app.events import repository as events_repository
 from app.governance import repository as governance_repository
 from app.lineage import repository as lineage_repository
 from app.openlineage import repository as openlineage_repository
@@ -282,7 +283,7 @@ HOT_STATEMENTS = (
     auth_repository.authenticate, audit_repository.lock_head, audit_repository.append_events,
     openlineage_repository.apply_batch, lineage_repository.impact, lineage_repository.provenance,
     PerKind.get_datasets_by_key, PerKind.get_dataset_versions_by_key, PerKind.get_model_versions_by_key,
-    PerKind.get_deployments_by_key, governance_repository.gate_facts,
+    PerKind.get_deployments_by_key, governance_repository.gate_facts, events_repository.record_events,
 )
 
 
