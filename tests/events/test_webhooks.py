@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from standardwebhooks.webhooks import Webhook
 
 from app.http.app import create_app
-from tests.conftest import ADMIN_HEADERS
+from tests.conftest import ADMIN_HEADERS, REPO
 from tests.events.support import (FAST_DELIVERY, OTHER_SECRET, REGISTER, SECRET, Receiver, subscribe, subscription,
                                   verify_signature, wait_for)
 from tests.openlineage.story import T0, _event, _run_id
@@ -368,3 +368,51 @@ def test_two_service_processes_share_the_outbox_without_sending_twice(graph, gql
     for name in names:
         rounds = [e["data"]["after"]["description"] for e in events if e["subject"] == f"Dataset/s3://raw/{name}"]
         assert rounds == [f"round {n}" for n in range(5)], name
+
+
+def _readme_section() -> str:
+    readme = (REPO / "README.md").read_text()
+    return readme.split("\n## Change events (webhooks)\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _blocks(section: str, language: str) -> list[str]:
+    return [part.split("\n", 1)[1] for part in section.split("```")[1::2] if part.startswith(language + "\n")]
+
+
+def test_the_readme_example_registers_reads_verifies_and_deletes(graph, gql, deliverer):
+    section = _readme_section()
+    operations, current = [], []
+    for line in _blocks(section, "graphql")[0].splitlines():
+        if line.startswith(("mutation", "{", "#")) and current:
+            operations.append("\n".join(current))
+            current = []
+        if not line.startswith("#"):
+            current.append(line.split("     #")[0])
+    operations.append("\n".join(current))
+    register, read, types, delete = operations
+    namespace: dict = {}
+    exec(_blocks(section, "python")[0], namespace)  # the receiver's check, as printed
+    secret = register.split('secret: "', 1)[1].split('"', 1)[0]
+
+    receiver = Receiver().start()
+    try:
+        registered = gql(register.replace("https://hooks.example.com/lineagegraph", receiver.url))
+        assert registered["data"]["registerWebhookSubscription"]["created"] is True, registered
+        _ok(gql, "registerModel", "RegisterModelInput", {"name": "credit-scoring"})
+        _ok(gql, "registerModelVersion", "RegisterModelVersionInput", {"model": "credit-scoring", "version": "1"})
+        _ok(gql, "registerDeployment", "RegisterDeploymentInput",
+            {"environment": "DEVELOPMENT", "name": "credit-scoring-api",
+             "serving": {"model": "credit-scoring", "version": "1"}})
+        item = wait_for(lambda: receiver.all(), what="the switch sent")[0]
+        event = namespace["verified_event"](secret, item.headers, item.body)
+        assert event["type"] == P + "deployment.switched" and event["subject"] == "Deployment/development/credit-scoring-api"
+        with pytest.raises(ValueError):
+            namespace["verified_event"](OTHER_SECRET, item.headers, item.body)
+        shown = wait_for(lambda: (s := gql(read)["data"]["webhookSubscription"])["lastDeliveredAt"] and s,
+                         what="the delivery shown")
+        assert shown["pendingCount"] == 0 and shown["deliveries"][0]["status"] == "DELIVERED"
+        assert len(gql(types)["data"]["changeEventTypes"]) >= 14
+        assert gql(delete)["data"]["deleteWebhookSubscription"] == {"__typename": "WebhookSubscriptionDeleted",
+                                                                    "droppedPending": 0}
+    finally:
+        receiver.stop()
