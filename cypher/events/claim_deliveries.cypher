@@ -2,14 +2,16 @@
 // of each subject (an undelivered event holds back the later ones of its subject, never others'), when
 // its next attempt is due and no live lease holds it; at most $room[subscription id] (what this
 // process may still send to it at once; $per_subscription when absent) a subscription and $limit in
-// all, oldest first. Each subscription is write-locked before its queue is read, so claims
-// from several processes queue there and never lease one delivery twice; the claimed get this
+// all, oldest first. Each subscription is write-locked (in id order, as acknowledgements lock them)
+// before its queue is read, so claims from several processes queue there and never lease one
+// delivery twice; the claimed get this
 // process's lease. Only the first $scan pending deliveries of a subscription (by event order) are
 // looked at: subjects whose oldest lies further back wait until the queue before them clears.
 // params: now, owner, lease_until, room, per_subscription, scan, limit
 MATCH (s:WebhookSubscription)
 WHERE coalesce($room[s.id], $per_subscription) > 0
   AND EXISTS { MATCH (d:WebhookDelivery {subscription_id: s.id}) WHERE d.status = 'PENDING' AND d.next_attempt_at <= $now }
+WITH s ORDER BY s.id
 SET s.claimed_at = $now
 WITH s
 CALL (s) {

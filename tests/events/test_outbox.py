@@ -199,3 +199,19 @@ def test_delivered_deliveries_are_pruned_after_their_retention(graph, gql, setti
         assert len(run_cypher("events.test_change_events")) == 1  # the delivered one's event went with it
     finally:
         receiver.stop()
+
+
+def test_deleting_a_subscription_drops_its_queue_and_the_events_only_it_wanted(graph, gql, run_cypher):
+    receiver = Receiver()  # never started: everything stays pending
+    subscribe(gql, receiver, name="teams", types=[P + "asset.registered"])
+    subscribe(gql, receiver, name="models", types=[P + "training.registered"])
+    gql('mutation { registerTeam(input: {name: "risk"}) { __typename } }')
+    gql('mutation { registerModel(input: {name: "scorer"}) { __typename } }')
+    gql('mutation { registerTrainingEvent(input: {jobNamespace: "airflow", jobName: "train", runId: "r1", '
+        'modelVersion: {model: "scorer", version: "1"}}) { __typename } }')
+    assert len(run_cypher("events.test_change_events")) == 3
+    deleted = gql('mutation { deleteWebhookSubscription(name: "teams") { __typename '
+                  '... on WebhookSubscriptionDeleted { droppedPending } } }')["data"]["deleteWebhookSubscription"]
+    assert deleted == {"__typename": "WebhookSubscriptionDeleted", "droppedPending": 2}
+    assert [e["event"]["type"] for e in run_cypher("events.test_change_events")] == [P + "training.registered"]
+    assert len(run_cypher("events.test_deliveries")) == 1

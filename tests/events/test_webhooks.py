@@ -230,8 +230,8 @@ def test_an_undelivered_event_holds_back_its_subject_only(graph, gql, deliverer)
         # Only the first `bad` event was ever sent: the later ones wait behind it.
         tried = {e["data"]["after"]["description"] for e in receiver.attempted if e["subject"].endswith("/bad")}
         assert tried == {"round 0"}
-        shown = subscription(gql)
-        assert shown["pendingCount"] == 3
+        shown = wait_for(lambda: (s := subscription(gql))["pendingCount"] == 3 and s,
+                         what="the good subject's deliveries acknowledged")
         assert shown["lastError"]["message"] == "HTTP 503" and shown["lastError"]["statusCode"] == 503
 
         healed["done"] = True
