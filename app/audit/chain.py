@@ -25,6 +25,7 @@ from typing import Any
 
 from app.audit import repository
 from app.audit.entry import AuditEntry
+from app.events import outbox
 
 GENESIS_HASH = "0" * 64
 
@@ -118,10 +119,13 @@ def record_audit(tx, entry: AuditEntry) -> None:
 
 
 async def append(tx, entries: Sequence[AuditEntry]) -> None:
-    """Chain the transaction's entries onto the head: two round trips, however many entries.
+    """Chain the transaction's entries onto the head: two round trips, however many entries; then
+    the change events they emit go to the outbox (app/events/outbox.py), one more when any does.
     Run by the transaction (Tx.before_commit) after the use case's work."""
     if not entries:
         return
     head = await repository.lock_head(tx, genesis=GENESIS_HASH)
     events = chained(entries, head["last_seq"], head["last_hash"])
     await repository.append_events(tx, events=events, last_seq=events[-1]["seq"], last_hash=events[-1]["hash"])
+    # Still under the head's lock: the outbox is written in commit order, with the entries' seqs.
+    await outbox.record(tx, events)

@@ -269,6 +269,9 @@ async def register_deployment(
                                               serving=verdict.model_version)
                 return refusal
         registered = await serve(tx, verdict)
+        if switching:  # what it served before is a value this call replaced (the audit's, and its event's)
+            registered = Registered(node=registered.node, created=registered.created, changed=registered.changed,
+                                    previous={**registered.previous, "serving": current and _version_key(current)})
         overrode = verdict.unmet if verdict is not None and reason is not None else []
         links: dict[str, Any] = {"serving": _keys(Kinds.MODEL_VERSION.value, [serving_ref] if serving_ref else [])}
         if switching and at is not None:
@@ -302,6 +305,10 @@ async def register_deployment(
 
 def _ref_of(node: dict) -> dict:
     return {"model_name": node["model_name"], "version": node["version"]}
+
+
+def _version_key(node: dict) -> str:
+    return Kinds.MODEL_VERSION.value.describe_key(_ref_of(node))
 
 
 def _changes(node: dict | None, props: dict) -> bool:
@@ -397,9 +404,11 @@ async def register_training_event(db: Database, actor: Actor, event: TrainingEve
         job = await _upsert(tx, Kinds.JOB.value, job_params, actor, missing=_team_missing(event.job_owner))
         run = await _upsert_run(tx, run_params, actor)
         model_version = await _register_model_version(tx, prepared, actor)
-        await _link_run_io(tx, run_params["run_id"], io_refs, actor.now, actor.access)
-        # One event per mutation: filed under the model version it produced, naming job and run.
-        _audit(tx, actor, "registerTrainingEvent", Kinds.MODEL_VERSION.value, model_version, prepared["params"],
+        added = await _link_run_io(tx, run_params["run_id"], io_refs, actor.now, actor.access)
+        # One event per mutation: filed under the model version it produced, naming job and run; it
+        # changed the registry when any part of it did (its job, its run, a link), not only the version.
+        whole = _with_links(model_version, added + job.created + job.changed + run.created + run.changed)
+        _audit(tx, actor, "registerTrainingEvent", Kinds.MODEL_VERSION.value, whole, prepared["params"],
                job=Kinds.JOB.value.describe_key(job.node), run=run.node["run_id"],
                created={"job": job.created, "run": run.created}, **_io_keys(io_refs))
         return {"job": job, "run": run, "model_version": model_version}

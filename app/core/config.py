@@ -78,6 +78,22 @@ class Settings(BaseSettings):
     # Requests without a token may read (as the `anonymous` viewer). Off: they get 401.
     anonymous_reads: bool = Field(default=False, alias="LINEAGEGRAPH_ANONYMOUS_READS")
 
+    # --- Change events out: the webhook deliverer (README "Change events (webhooks)") ---
+    # Whether this process sends webhooks (off: it still queues events; other processes send them).
+    webhook_delivery: bool = Field(default=True, alias="LINEAGEGRAPH_WEBHOOK_DELIVERY")
+    # Seconds between looks at the outbox when nothing wakes the deliverer.
+    webhook_poll_interval: float = Field(default=1.0, gt=0, le=60, alias="LINEAGEGRAPH_WEBHOOK_POLL_INTERVAL")
+    # Seconds one delivery attempt may take, from connecting to the answer's status line.
+    webhook_timeout: float = Field(default=10.0, gt=0, le=120, alias="LINEAGEGRAPH_WEBHOOK_TIMEOUT")
+    # A failed attempt is retried after retry_base seconds, doubling with each failure up to retry_max
+    # (each jittered down by up to half); retries go on until the receiver answers 2xx.
+    webhook_retry_base: float = Field(default=1.0, gt=0, alias="LINEAGEGRAPH_WEBHOOK_RETRY_BASE")
+    webhook_retry_max: float = Field(default=600.0, gt=0, alias="LINEAGEGRAPH_WEBHOOK_RETRY_MAX")
+    # Sends in flight at once in this process (half of them at most to one subscription).
+    webhook_concurrency: int = Field(default=8, ge=1, le=100, alias="LINEAGEGRAPH_WEBHOOK_CONCURRENCY")
+    # Hours delivered deliveries stay visible (`deliveries`) before they are removed.
+    webhook_retention_hours: float = Field(default=168.0, gt=0, alias="LINEAGEGRAPH_WEBHOOK_RETENTION_HOURS")
+
     # --- The local Neo4j that `serve` starts when NEO4J_URI is unset ---
     neo4j_version: str = Field(default="5.26.30", alias="LINEAGEGRAPH_NEO4J_VERSION")
     cache_dir: Path = Field(default_factory=default_cache_dir, alias="LINEAGEGRAPH_CACHE_DIR")

@@ -14,6 +14,8 @@ from app.catalog.mutations import CatalogMutation
 from app.catalog.queries import CatalogQuery
 from app.compliance.queries import ComplianceQuery
 from app.core import limits
+from app.events.mutations import EventsMutation
+from app.events.queries import EventsQuery
 from app.governance.mutations import GovernanceMutation
 from app.governance.queries import GovernanceQuery
 from app.graphql.limits import DocumentLimits
@@ -28,15 +30,17 @@ from app.system.queries import SystemQuery
 
 
 @strawberry.type(description="Reads: catalog records by id or natural key, filtered pages and search; impact, "
-                             "provenance and lineage traversals; the compliance dossier; the service's status.")
+                             "provenance and lineage traversals; the compliance dossier; webhook subscriptions; "
+                             "the service's status.")
 class Query(CatalogQuery, LineageQuery, ComplianceQuery, GovernanceQuery, IncidentQuery, AuditQuery, AccessQuery,
+            EventsQuery,
             SystemQuery):
     pass
 
 
 @strawberry.type(description="Changes: idempotent registrations and links, each one transaction that answers a result "
                              "union (the registration or the error that stopped it).")
-class Mutation(CatalogMutation, GovernanceMutation, IncidentMutation, AccessMutation):
+class Mutation(CatalogMutation, GovernanceMutation, IncidentMutation, AccessMutation, EventsMutation):
     pass
 
 

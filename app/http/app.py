@@ -37,12 +37,14 @@ from app.system.migrations import latest_version, migrate
 from app.http import exports as export_routes
 from app.http import lineage_events as lineage_routes
 from app.openlineage.service import LineageIngest
+from app.events.deliverer import Deliverer, DeliveryOptions
 from app.core.cypher import QueryCatalog, QueryFileError, load_queries, statement_of
 from app.graphql.schema import schema
 from app.audit import repository as audit_repository
 from app.auth import repository as auth_repository
 from app.catalog.repository import PerKind
 from app.compliance import repository as compliance_repository
+from app.events import repository as events_repository
 from app.governance import repository as governance_repository
 from app.lineage import repository as lineage_repository
 from app.openlineage import repository as openlineage_repository
@@ -283,6 +285,7 @@ HOT_STATEMENTS = (
     openlineage_repository.apply_batch, lineage_repository.impact, lineage_repository.provenance,
     PerKind.get_datasets_by_key, PerKind.get_dataset_versions_by_key, PerKind.get_model_versions_by_key,
     PerKind.get_deployments_by_key, governance_repository.gate_facts, compliance_repository.dossier_facts,
+    events_repository.record_events,
 )
 
 
@@ -384,6 +387,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         app.state.preparer = preparer = GraphPreparer(db)
         app.state.lineage_ingest = ingest = LineageIngest(db)
         ingest.start()
+        app.state.deliverer = deliverer = Deliverer(db, DeliveryOptions.of(settings))
         try:
             applied = await prepare_graph(db)
             await preparer.warm_up()
@@ -396,10 +400,14 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             log.error("start-up stopped: %s", exc)
             await db.close()
             raise
+        # Change events out: this process sends what the outbox holds (unless told to leave it to others).
+        if settings.webhook_delivery:
+            deliverer.start()
         try:
             yield
         finally:
             await ingest.stop()
+            await deliverer.stop()
             await preparer.stop()
             await db.close()
 

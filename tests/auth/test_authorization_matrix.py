@@ -40,6 +40,8 @@ MATRIX: dict[str, set[str]] = {
     "promoteModelVersion": {"contributor", "product_owner", "admin"},
     "createApiToken": {"admin"},
     "revokeApiToken": {"admin"},
+    "registerWebhookSubscription": {"admin"},
+    "deleteWebhookSubscription": {"admin"},
 }
 
 
