@@ -130,3 +130,30 @@ def test_the_cli_writes_each_document_to_a_file_and_exits_as_every_remote_comman
     unreachable = _cli("export", "prov", "--deployment", "production/credit-scoring-api", "--retries", "0",
                        "--timeout", "2", "--registry-url", f"http://127.0.0.1:{free_port()}")
     assert unreachable.exit_code == 3, unreachable.output
+
+
+ISSUE = """mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) {
+  __typename ... on IssuedApiToken { secret } ... on UserError { message } } }"""
+
+
+def test_the_doors_refuse_a_future_as_of_answer_before_the_subject_existed_and_stop_an_expired_token(
+        demo, client, gql):
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    future = client.get(f"/exports/prov{DEPLOYMENT}", params={"asOf": "2099-01-01T00:00:00Z"})
+    assert future.status_code == 422 and _error(future)["extensions"]["field"] == "asOf"
+
+    before_anything = client.get(f"/reports{DEPLOYMENT}", params={"format": "markdown", "asOf": "2020-01-01T00:00:00Z"})
+    assert before_anything.status_code == 200, before_anything.text
+    assert "credit-scoring@" not in before_anything.text.split("\n## ", 2)[1]
+
+    expires_at = datetime.now(UTC) + timedelta(seconds=2)
+    issued = gql(ISSUE, {"input": {"principal": "short-lived", "roles": ["VIEWER"], "teams": [],
+                                   "expiresAt": expires_at.isoformat()}})["data"]["createApiToken"]
+    assert issued["__typename"] == "IssuedApiToken", issued
+    headers = {"Authorization": f"Bearer {issued['secret']}"}
+    assert client.get(f"/exports/cyclonedx{DEPLOYMENT}", headers=headers).status_code == 200
+    time.sleep(max(0.0, (expires_at - datetime.now(UTC)).total_seconds()) + 0.2)
+    expired = client.get(f"/exports/cyclonedx{DEPLOYMENT}", headers=headers)
+    assert expired.status_code == 401 and _error(expired)["extensions"]["code"] == "UNAUTHENTICATED"
