@@ -26,7 +26,6 @@ import asyncio
 import contextlib
 import json
 import os
-import secrets
 import time
 import uuid
 from contextlib import ExitStack
@@ -42,7 +41,7 @@ from app.openlineage import repository
 from app.openlineage.inputs import GraphChanges, read_event
 from app.http.lineage_events import LINEAGE_PATH
 from app.core.cypher import load_queries
-from bench.run import echo, prepare, settings_for, start_neo4j, start_service, summary
+from bench.run import bench_token, echo, prepare, settings_for, start_neo4j, start_service, summary
 
 PRODUCER = "https://github.com/lineagegraph/lineagegraph/bench"
 RUN_EVENT = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"
@@ -146,7 +145,7 @@ async def _httpx_poster(url: str, clients: int):
         async def one():
             async def post(body: bytes) -> tuple[int, str]:
                 response = await http.post(LINEAGE_PATH, content=body, headers={
-                    "content-type": "application/json", "authorization": f"Bearer {_token()}"})
+                    "content-type": "application/json", "authorization": f"Bearer {bench_token()}"})
                 return response.status_code, response.text
 
             yield post
@@ -161,7 +160,7 @@ async def _raw_poster(url: str, clients: int):
     the client shares the service's two cores."""
     parts = urlsplit(url)
     head = (f"POST {LINEAGE_PATH} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
-            f"Authorization: Bearer {_token()}\r\nContent-Length: ").encode()
+            f"Authorization: Bearer {bench_token()}\r\nContent-Length: ").encode()
 
     @contextlib.asynccontextmanager
     async def one():
@@ -184,10 +183,6 @@ async def _raw_poster(url: str, clients: int):
 
     yield one
 
-
-def _token() -> str:
-    """The service's bootstrap admin token (set for the service this benchmark starts)."""
-    return os.environ.setdefault("LINEAGEGRAPH_BOOTSTRAP_TOKEN", "lg_bench-" + secrets.token_hex(16))
 
 
 def _cpu_seconds(pid: int | None) -> float | None:
@@ -249,7 +244,6 @@ def main(argv: list[str] | None = None) -> int:
         raw = asyncio.run(raw_apply(settings, queries, events(args.events, f"raw-{seed}"), args.batch))
         raw["neo4j_cpu_ms_per_event"] = _per_event(_cpu_seconds(neo4j_pid), neo4j_cpu, args.events)
         echo(f"  {raw['events_per_s']:,} events/s")
-        _token()  # in the environment the service inherits
         url = start_service(stack, settings, Path(stack.enter_context(_tempdir(args.tmp))))
         service_pid = _child_pid("app.cli.main")
         echo(f"service: {args.clients} clients ({args.client}) posting {args.events:,} events …")

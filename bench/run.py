@@ -27,6 +27,7 @@ import asyncio
 import json
 import os
 import platform
+import secrets
 import shutil
 import signal
 import statistics
@@ -138,8 +139,15 @@ def prepare(settings: Settings, queries: QueryCatalog) -> None:
     asyncio.run(run())
 
 
+def bench_token() -> str:
+    """The bootstrap admin token of the service this benchmark starts: every request carries it, so the
+    benchmark works whether or not the service allows anonymous reads (it does not by default)."""
+    return os.environ.setdefault("LINEAGEGRAPH_BOOTSTRAP_TOKEN", "lg_bench-" + secrets.token_hex(16))
+
+
 def start_service(stack: ExitStack, settings: Settings, workdir: Path) -> str:
     port = free_port()
+    bench_token()  # in the environment the service inherits
     env = {**os.environ, "NEO4J_URI": settings.effective_neo4j_uri, "NEO4J_USER": settings.neo4j_user,
            "NEO4J_PASSWORD": settings.neo4j_password, "LINEAGEGRAPH_HOST": "127.0.0.1",
            "LINEAGEGRAPH_PORT": str(port), "LINEAGEGRAPH_GRAPHIQL": "false", "LINEAGEGRAPH_LOG_LEVEL": "WARNING"}
@@ -182,6 +190,13 @@ def wipe(driver, database: str, statements: QueryCatalog) -> None:
             return
 
 
+def neo4j_memory(driver, database: str, statements: QueryCatalog) -> dict:
+    """The heap and page cache the Neo4j under test really runs with (asked for is not always got)."""
+    records, _, _ = driver.execute_query(statements["neo4j_memory"].text, database_=database)
+    row = records[0]
+    return {"heap": f"{row['heap_bytes'] / 2**30:.1f} GiB", "pagecache": row["pagecache"]}
+
+
 def graph_counts(driver, database: str, statements: QueryCatalog) -> dict:
     records, _, _ = driver.execute_query(statements["count_graph"].text, database_=database)
     return dict(records[0])
@@ -202,6 +217,8 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
                                       notifications_min_severity="OFF")
         stack.callback(driver.close)
         database = settings.neo4j_database
+        result["neo4j_memory"] = neo4j_memory(driver, database, statements)
+        echo(f"Neo4j runs with heap {result['neo4j_memory']['heap']}, page cache {result['neo4j_memory']['pagecache']}")
         before = graph_counts(driver, database, statements)
         if before["nodes"] > 5:  # bookkeeping only on a fresh graph
             if not args.wipe:
@@ -242,7 +259,7 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
             workdir = Path(tempfile.mkdtemp(prefix="lineagegraph-bench-", dir=args.tmp))
             stack.callback(shutil.rmtree, workdir, ignore_errors=True)
         url = start_service(stack, settings, workdir)
-        client = httpx.Client(base_url=url, timeout=120)
+        client = httpx.Client(base_url=url, timeout=120, headers={"authorization": f"Bearer {bench_token()}"})
         stack.callback(client.close)
 
         impact_vars = {"of": {"datasetVersion": hot_key}, "first": IMPACT_PAGE}
@@ -417,8 +434,10 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, default=str) + "\n")
 
+    memory = results[0].get("neo4j_memory", {}) if results else {}
     print(f"\nlineagegraph benchmark, {os.cpu_count()} CPUs, Neo4j {report['machine']['neo4j']} "
-          f"(heap {args.heap}, page cache {args.pagecache}), {args.repeat} requests per figure after "
+          f"(heap {memory.get('heap', '?')}, page cache {memory.get('pagecache', '?')} as it runs; asked for "
+          f"{args.heap} / {args.pagecache} when local), {args.repeat} requests per figure after "
           f"{args.warmup} warm-up, {duration / 60:.1f} min in all\n")
     print(table(results))
     print(f"\nJSON: {out}")
