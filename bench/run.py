@@ -29,7 +29,6 @@ import os
 import platform
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,8 @@ from app.cli.localneo4j import LocalNeo4j, free_port
 from app.core.cypher import QueryCatalog, load_queries, statement_of
 from app.http.app import prepare_graph
 from app.lineage import repository as lineage_repository
+from bench import peer
+from bench.processes import graphql_call, stop_with
 from bench.generate import generate
 from bench.load import BENCH_CYPHER_DIR, load
 
@@ -156,17 +157,7 @@ def start_service(stack: ExitStack, settings: Settings, workdir: Path) -> str:
     stack.callback(log.close)
     proc = subprocess.Popen([sys.executable, "-c", "from app.cli.main import main; main()", "serve"], cwd=REPO,
                             env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-
-    def stop() -> None:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-    stack.callback(stop)
+    stop_with(stack, proc)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
     while True:
@@ -296,25 +287,35 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
             return call
 
         def gql(document, variables):
-            def call():
-                response = client.post("/graphql", json={"query": document, "variables": variables})
-                response.raise_for_status()
-                body = response.json()
-                if body.get("errors"):
-                    raise RuntimeError(f"GraphQL errors: {body['errors']}")
-                return body["data"]
+            return graphql_call(client, "/graphql", document, lambda: variables)
 
-            return call
+        peer_call = {}
+        if args.peer:
+            peer_http = peer.client(peer.start(stack, settings, workdir, echo))
+            stack.callback(peer_http.close)
+
+            def peer_gql(document, params_of):
+                # The statement's own parameters, datetimes as ISO text (the peer reads them with datetime()).
+                return graphql_call(peer_http, "", document, lambda: {
+                    k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in params_of().items()
+                    if v is not None}, who="peer GraphQL")
+
+            peer_call = {"impact": peer_gql(peer.IMPACT_GQL, impact_params),
+                         "provenance": peer_gql(peer.PROVENANCE_GQL, provenance_params)}
 
         for question, raw_call, gql_call in (
             ("impact", raw(impact_query, impact_params), gql(IMPACT_GQL, impact_vars)),
             ("provenance", raw(prov_query, provenance_params), gql(PROVENANCE_GQL, prov_vars)),
         ):
-            echo(f"{question}: {args.warmup} warm-up + {args.repeat} measured requests each, raw and GraphQL alternating …")
+            paths = "raw, GraphQL and the peer" if question in peer_call else "raw and GraphQL"
+            echo(f"{question}: {args.warmup} warm-up + {args.repeat} measured requests each, {paths} interleaved …")
+            peer_of = peer_call.get(question)
             for _ in range(args.warmup):
                 raw_call()
                 gql_call()
-            raw_ms, gql_ms = [], []
+                if peer_of:
+                    peer_of()
+            raw_ms, gql_ms, peer_ms = [], [], []
             server_ms.clear()
             for _ in range(args.repeat):
                 t = time.perf_counter()
@@ -323,9 +324,18 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
                 t = time.perf_counter()
                 data = gql_call()
                 gql_ms.append((time.perf_counter() - t) * 1000)
+                if peer_of:
+                    t = time.perf_counter()
+                    peer_data = peer_of()
+                    peer_ms.append((time.perf_counter() - t) * 1000)
             entry = {"raw_cypher": summary(raw_ms), "graphql": summary(gql_ms), "neo4j_server": summary(server_ms)}
             entry["ratio_p50"] = round(entry["graphql"]["p50_ms"] / entry["raw_cypher"]["p50_ms"], 2)
             entry["ratio_p99"] = round(entry["graphql"]["p99_ms"] / entry["raw_cypher"]["p99_ms"], 2)
+            if peer_of:
+                entry["peer"] = summary(peer_ms)
+                entry["peer_ratio_p50"] = round(entry["graphql"]["p50_ms"] / entry["peer"]["p50_ms"], 2)
+                entry["peer_ratio_p99"] = round(entry["graphql"]["p99_ms"] / entry["peer"]["p99_ms"], 2)
+                check_peer(question, peer_data[question], records[0])
             if question == "impact":
                 answer, row = data["impact"], records[0]
                 reached = sum(c["count"] for c in answer["counts"])
@@ -355,8 +365,20 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
             result[question] = entry
             echo(f"  raw p50 {entry['raw_cypher']['p50_ms']} ms p99 {entry['raw_cypher']['p99_ms']} ms | "
                  f"GraphQL p50 {entry['graphql']['p50_ms']} ms p99 {entry['graphql']['p99_ms']} ms | "
-                 f"ratio {entry['ratio_p50']}")
+                 f"ratio {entry['ratio_p50']}" + (f" | peer p50 {entry['peer']['p50_ms']} ms p99 "
+                                                  f"{entry['peer']['p99_ms']} ms" if peer_of else ""))
     return result
+
+
+def check_peer(question: str, answer: dict, row) -> None:
+    """The peer ran the same statement: its answer must be the raw one, or the figures compare nothing."""
+    if question == "impact":
+        same = (answer["listed_count"] == row["listed_count"] and len(answer["items"]) == len(row["items"])
+                and [i["node"]["id"] for i in answer["items"]] == [i["node"]["id"] for i in row["items"]])
+    else:
+        same = sorted(n["node"]["id"] for n in answer["nodes"]) == sorted(n["node"]["id"] for n in row["nodes"])
+    if not same:
+        raise RuntimeError(f"the peer's {question} answer differs from the raw statement's")
 
 
 # --- report ------------------------------------------------------------------------------------------
@@ -386,13 +408,26 @@ def table(results: list[dict]) -> str:
         row("impact: raw, Neo4j server's part p50 / p99", lambda r: f"{r['impact']['neo4j_server']['p50_ms']:.0f} / {r['impact']['neo4j_server']['p99_ms']:.0f} ms"),
         row("impact: GraphQL p50 / p99", lambda r: f"{r['impact']['graphql']['p50_ms']:.0f} / {r['impact']['graphql']['p99_ms']:.0f} ms", "≤ 150 / ≤ 400 ms"),
         row("impact: GraphQL / raw (p50, p99)", lambda r: f"{r['impact']['ratio_p50']:.2f}, {r['impact']['ratio_p99']:.2f}", "≤ 1.5"),
+        *peer_rows(row, "impact", "≤ 0.6"),
         row("provenance: nodes in the answer", lambda r: f"{r['provenance']['nodes']:,}"),
         row("provenance: raw Cypher p50 / p99", lambda r: f"{r['provenance']['raw_cypher']['p50_ms']:.1f} / {r['provenance']['raw_cypher']['p99_ms']:.1f} ms"),
         row("provenance: raw, Neo4j server's part p50 / p99", lambda r: f"{r['provenance']['neo4j_server']['p50_ms']:.1f} / {r['provenance']['neo4j_server']['p99_ms']:.1f} ms"),
         row("provenance: GraphQL p50 / p99", lambda r: f"{r['provenance']['graphql']['p50_ms']:.1f} / {r['provenance']['graphql']['p99_ms']:.1f} ms", "p50 ≤ 50 ms"),
         row("provenance: GraphQL / raw (p50, p99)", lambda r: f"{r['provenance']['ratio_p50']:.2f}, {r['provenance']['ratio_p99']:.2f}", "≤ 1.5"),
+        *peer_rows(row, "provenance", "≤ 1.0"),
     ]
     return "\n".join(lines)
+
+
+def peer_rows(row, question: str, target: str) -> list[str]:
+    """The peer's figures for a question, where it was measured (`--peer`)."""
+    def measured(fn):
+        return lambda r: fn(r[question]) if "peer" in r[question] else "—"
+
+    return [row(f"{question}: peer (Neo4j GraphQL Library) p50 / p99",
+                measured(lambda e: f"{e['peer']['p50_ms']:.1f} / {e['peer']['p99_ms']:.1f} ms")),
+            row(f"{question}: lineagegraph / peer (p50, p99)",
+                measured(lambda e: f"{e['peer_ratio_p50']:.2f}, {e['peer_ratio_p99']:.2f}"), target)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -408,6 +443,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heap", default="4g")
     parser.add_argument("--pagecache", default="4g")
     parser.add_argument("--tmp", default="/tmp", help="where the benchmark's Neo4j homes go")
+    parser.add_argument("--peer", action="store_true",
+                        help="also time the Neo4j GraphQL Library serving the same statements (npm installs it into a cache)")
     parser.add_argument("--wipe", action="store_true",
                         help="with NEO4J_URI: delete the registry there before loading each size (else a non-empty graph is refused)")
     args = parser.parse_args(argv)
