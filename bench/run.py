@@ -48,7 +48,7 @@ from app.cli.localneo4j import LocalNeo4j, free_port
 from app.core.cypher import QueryCatalog, load_queries, statement_of
 from app.http.app import prepare_graph
 from app.lineage import repository as lineage_repository
-from bench import peer
+from bench import lookup, peer
 from bench.processes import graphql_call, stop_with
 from bench.generate import generate
 from bench.load import BENCH_CYPHER_DIR, load
@@ -289,9 +289,10 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
         def gql(document, variables):
             return graphql_call(client, "/graphql", document, lambda: variables)
 
-        peer_call = {}
+        peer_call, peer_url, peer_http = {}, None, None
         if args.peer:
-            peer_http = peer.client(peer.start(stack, settings, workdir, echo))
+            peer_url = peer.start(stack, settings, workdir, echo)
+            peer_http = peer.client(peer_url)
             stack.callback(peer_http.close)
 
             def peer_gql(document, params_of):
@@ -367,7 +368,26 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
                  f"GraphQL p50 {entry['graphql']['p50_ms']} ms p99 {entry['graphql']['p99_ms']} ms | "
                  f"ratio {entry['ratio_p50']}" + (f" | peer p50 {entry['peer']['p50_ms']} ms p99 "
                                                   f"{entry['peer']['p99_ms']} ms" if peer_of else ""))
+        result["lookup"] = run_lookups(args, driver, database, statements, client, url, peer_http, peer_url)
     return result
+
+
+def run_lookups(args, driver, database: str, statements: QueryCatalog, client: httpx.Client, url: str,
+                peer_http: httpx.Client | None, peer_url: str | None) -> dict:
+    """The lookups by key (bench/lookup.py) on the service, and the peer where it runs."""
+    records, _, _ = driver.execute_query(statements["sample_model_versions"].text, {"limit": 1000},
+                                         database_=database)
+    keys = [dict(r) for r in records]
+    echo(f"two-level lookup: {args.warmup} warm-up + {args.repeat} measured requests"
+         f"{', the service and the peer interleaved' if peer_http else ''} …")
+    levels = lookup.two_levels(client, peer_http, keys, warmup=args.warmup, repeat=args.repeat, summary=summary)
+    echo("  " + " | ".join(f"{name} p50 {s['p50_ms']} ms p99 {s['p99_ms']} ms" for name, s in levels.items()))
+    echo(f"lookup by key: {args.concurrency} clients, {args.lookups:,} requests per round, two rounds per server …")
+    rates = lookup.throughput(url, dict(client.headers), peer_url, keys, clients=args.concurrency,
+                              requests=args.lookups, summary=summary)
+    echo("  " + " | ".join(f"{name} {s['rps']:,} RPS (rounds {s['rps_rounds']}) p99 {s['p99_ms']} ms"
+                           for name, s in rates.items()))
+    return {"two_levels": levels, "throughput": rates, "concurrency": args.concurrency}
 
 
 def check_peer(question: str, answer: dict, row) -> None:
@@ -415,8 +435,33 @@ def table(results: list[dict]) -> str:
         row("provenance: GraphQL p50 / p99", lambda r: f"{r['provenance']['graphql']['p50_ms']:.1f} / {r['provenance']['graphql']['p99_ms']:.1f} ms", "p50 ≤ 50 ms"),
         row("provenance: GraphQL / raw (p50, p99)", lambda r: f"{r['provenance']['ratio_p50']:.2f}, {r['provenance']['ratio_p99']:.2f}", "≤ 1.5"),
         *peer_rows(row, "provenance", "≤ 1.0"),
+        *lookup_rows(row),
     ]
     return "\n".join(lines)
+
+
+def lookup_rows(row) -> list[str]:
+    """The lookups by key: the service's figures, and the peer's beside them where measured."""
+    def levels(name):
+        return lambda r: (f"{r['lookup']['two_levels'][name]['p50_ms']:.1f} / {r['lookup']['two_levels'][name]['p99_ms']:.1f} ms"
+                          if name in r["lookup"]["two_levels"] else "—")
+
+    def rate(name):
+        return lambda r: (f"{r['lookup']['throughput'][name]['rps']:,} RPS, p99 {r['lookup']['throughput'][name]['p99_ms']:.0f} ms"
+                          if name in r["lookup"]["throughput"] else "—")
+
+    def ratio(part, key):
+        def cell(r):
+            measured = r["lookup"][part]
+            return f"{measured['graphql'][key] / measured['peer'][key]:.2f}" if "peer" in measured else "—"
+        return cell
+
+    return [row("model version, two levels of neighbours: GraphQL p50 / p99", levels("graphql"), "p50 ≤ the peer's"),
+            row("  the peer p50 / p99", levels("peer")),
+            row("  lineagegraph / peer (p50)", ratio("two_levels", "p50_ms"), "≤ 1.0"),
+            row("lookup by key at concurrency 16: GraphQL", rate("graphql"), "p99 ≤ 25 ms"),
+            row("  the peer", rate("peer")),
+            row("  lineagegraph / peer (RPS)", ratio("throughput", "rps"), "≥ 1.5")]
 
 
 def peer_rows(row, question: str, target: str) -> list[str]:
@@ -445,6 +490,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tmp", default="/tmp", help="where the benchmark's Neo4j homes go")
     parser.add_argument("--peer", action="store_true",
                         help="also time the Neo4j GraphQL Library serving the same statements (npm installs it into a cache)")
+    parser.add_argument("--concurrency", type=int, default=16, help="clients of the lookup-throughput mode (default 16)")
+    parser.add_argument("--lookups", type=int, default=3000,
+                        help="lookup requests per server and round in the throughput mode (default 3000)")
     parser.add_argument("--wipe", action="store_true",
                         help="with NEO4J_URI: delete the registry there before loading each size (else a non-empty graph is refused)")
     args = parser.parse_args(argv)

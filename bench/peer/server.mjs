@@ -52,6 +52,22 @@ const typeDefs = `
   type ProvenanceEdge { source: ID!  type: String!  target: ID! }
   type ProvenanceAnswer { nodes: [ProvenanceNode!]!  edges: [ProvenanceEdge!]!  budget_cut: Boolean! }
 
+  # The catalog as the library maps it itself (its generated queries, filters and nested
+  # relationship selections): what the lookup benchmark asks of both servers.
+  type Model @node { id: ID!  name: String!  owner: String }
+  type Job @node { id: ID!  namespace: String!  name: String! }
+  type Run @node {
+    id: ID!  run_id: String!  state: String
+    job: [Job!]! @relationship(type: "INSTANCE_OF", direction: OUT)
+  }
+  type Deployment @node { id: ID!  environment: String!  name: String!  status: String }
+  type ModelVersion @node {
+    id: ID!  model_name: String!  version: String!  stage: String  framework: String  license: String
+    model: [Model!]! @relationship(type: "VERSION_OF", direction: OUT)
+    producedBy: [Run!]! @relationship(type: "WAS_GENERATED_BY", direction: OUT)
+    deployments: [Deployment!]! @relationship(type: "SERVES", direction: IN)
+  }
+
   type Query {
     impact(start_id: ID!, window_from: String, window_to: String, as_of: String!, max_depth: Int!, budget: Int!,
            kinds: [String!], environment: String, offset: Int!, limit: Int!): ImpactAnswer
