@@ -22,31 +22,19 @@ import httpx
 
 from bench.processes import graphql_call
 
-TWO_LEVELS_GQL = """query TwoLevels($model: String!, $version: String!) {
-  modelVersion(model: $model, version: $version) {
-    id version stage framework license
+# The same selections on both servers; only the root field and the run id's name differ.
+TWO_LEVELS = """id version stage framework license
     model { id name }
-    producedBy { id runId state job { id namespace name } }
-    deployments { id environment name status }
-  }
-}"""
+    producedBy { id %s state job { id namespace name } }
+    deployments { id environment name status }"""
+OURS = "modelVersion(model: $model, version: $version)"
+PEERS = "modelVersions(where: {model_name: {eq: $model}, version: {eq: $version}})"
+QUERY = "query %s($model: String!, $version: String!) {\n  %s {\n    %s\n  }\n}"
 
-LOOKUP_GQL = """query Lookup($model: String!, $version: String!) {
-  modelVersion(model: $model, version: $version) { id version stage }
-}"""
-
-PEER_TWO_LEVELS_GQL = """query TwoLevels($model: String!, $version: String!) {
-  modelVersions(where: {model_name: {eq: $model}, version: {eq: $version}}) {
-    id version stage framework license
-    model { id name }
-    producedBy { id run_id state job { id namespace name } }
-    deployments { id environment name status }
-  }
-}"""
-
-PEER_LOOKUP_GQL = """query Lookup($model: String!, $version: String!) {
-  modelVersions(where: {model_name: {eq: $model}, version: {eq: $version}}) { id version stage }
-}"""
+TWO_LEVELS_GQL = QUERY % ("TwoLevels", OURS, TWO_LEVELS % "runId")
+LOOKUP_GQL = QUERY % ("Lookup", OURS, "id version stage")
+PEER_TWO_LEVELS_GQL = QUERY % ("TwoLevels", PEERS, TWO_LEVELS % "run_id")
+PEER_LOOKUP_GQL = QUERY % ("Lookup", PEERS, "id version stage")
 
 
 def two_levels(service: httpx.Client, peer: httpx.Client | None, keys: list[dict], *, warmup: int, repeat: int,
