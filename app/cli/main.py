@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 
@@ -38,9 +39,12 @@ def main() -> None:
 @click.option("--host", default=None, help="Interface to listen on (LINEAGEGRAPH_HOST, default 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port to listen on (LINEAGEGRAPH_PORT, default 8000).")
 @click.option("--demo/--no-demo", default=False, help="Load the sample registry (idempotent) before serving.")
-def serve(host: str | None, port: int | None, demo: bool) -> None:
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Service processes behind the one port (LINEAGEGRAPH_WORKERS, default 1).")
+def serve(host: str | None, port: int | None, demo: bool, workers: int | None) -> None:
     """Serve the GraphQL API. Without NEO4J_URI, starts a local Neo4j first and stops it on exit."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from app.audit.checkpoint import CheckpointError
     from app.governance.policy import PolicyFileError
@@ -65,7 +69,10 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
         if demo:
             _echo_counts(_load_demo(settings), err=True)
             settings = _demo_access(settings)
+        workers = workers or settings.workers
         try:
+            # Built here with several workers too, though each builds its own: a broken query or
+            # policy file stops the command with its name before any worker starts.
             app = create_app(settings, configure_logs=False)
         except QueryFileError as exc:
             raise click.ClickException(f"start-up stopped, broken query file: {exc}") from exc
@@ -73,13 +80,22 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
             raise click.ClickException(f"start-up stopped, bad policy file: {exc}") from exc
         except CheckpointError as exc:
             raise click.ClickException(f"start-up stopped, bad LINEAGEGRAPH_AUDIT_PUBLIC_KEY: {exc}") from exc
-        config = uvicorn_config(app, settings, host=host, port=port)
-        server = uvicorn.Server(config)
-        click.echo(f"lineagegraph serving http://{config.host}:{config.port}/graphql", err=True)
+        config = uvicorn_config(app, settings, host=host, port=port, workers=workers)
+        click.echo(f"lineagegraph serving http://{config.host}:{config.port}/graphql"
+                   + (f" with {workers} worker processes" if workers > 1 else ""), err=True)
         with _stop_signals_return():
-            server.run()
-        if not server.started:
-            raise click.ClickException("start-up failed; the log lines above say why.")
+            if workers > 1:
+                # Migrated and checked once here, so the workers find the graph ready instead of
+                # all racing to create the same indexes and plan the same statements.
+                _on_prepared_graph(settings)
+                # Each worker builds its app from the environment: hand it what this process decided.
+                os.environ.update(_worker_environment(settings))
+                Multiprocess(config, sockets=[config.bind_socket()]).run()
+            else:
+                server = uvicorn.Server(config)
+                server.run()
+                if not server.started:
+                    raise click.ClickException("start-up failed; the log lines above say why.")
     finally:
         if local is not None:
             click.echo("Stopping the local Neo4j …", err=True)
@@ -104,6 +120,16 @@ def _stop_signals_return():
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _worker_environment(settings: Settings) -> dict[str, str]:
+    """What a worker process must read from its environment to be this service: the Neo4j this
+    command started or was given, and the demo's access (anonymous reads, the bootstrap token)."""
+    env = {"NEO4J_URI": settings.effective_neo4j_uri,
+           "LINEAGEGRAPH_ANONYMOUS_READS": "true" if settings.anonymous_reads else "false"}
+    if settings.bootstrap_token is not None:
+        env["LINEAGEGRAPH_BOOTSTRAP_TOKEN"] = settings.bootstrap_token.get_secret_value()
+    return env
 
 
 def _demo_access(settings: Settings) -> Settings:

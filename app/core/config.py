@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # --- HTTP service ---
     host: str = Field(default="127.0.0.1", alias="LINEAGEGRAPH_HOST")
     port: int = Field(default=8000, ge=1, le=65535, alias="LINEAGEGRAPH_PORT")
+    # Service processes behind the one port (README "Serving with several processes"): the service
+    # keeps no state of its own, so where Python's CPU is the limit, more processes serve more.
+    workers: int = Field(default=1, ge=1, le=64, alias="LINEAGEGRAPH_WORKERS")
     graphiql: bool = Field(default=True, alias="LINEAGEGRAPH_GRAPHIQL")
     log_level: str = Field(default="INFO", alias="LINEAGEGRAPH_LOG_LEVEL")
     max_body_bytes: int = Field(default=1_048_576, ge=1024, alias="LINEAGEGRAPH_MAX_BODY_BYTES")

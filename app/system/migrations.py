@@ -11,12 +11,19 @@ from __future__ import annotations
 import logging
 import re
 
+from neo4j.exceptions import ClientError
+
 from app.core.db import Database, Tx
 from app.core.cypher import Query, QueryCatalog, QueryFileError
 from app.system import repository
 
 log = logging.getLogger(__name__)
 
+_ALREADY_EXISTS = frozenset({
+    "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+    "Neo.ClientError.Schema.IndexAlreadyExists",
+    "Neo.ClientError.Schema.ConstraintAlreadyExists",
+})
 _NUMBERED = re.compile(r"^schema\.(\d{4})_[a-z0-9_]+$")
 
 
@@ -58,7 +65,15 @@ async def migrate(db: Database) -> list[str]:
         async def apply(tx: Tx, name: str = query.name) -> None:
             await tx.consume(name)  # a numbered file of schema/, by the name its folder gave it
 
-        await db.write(apply)
+        try:
+            await db.write(apply)
+        except ClientError as exc:
+            # `IF NOT EXISTS` is checked before the rule is created, not atomically with it: a
+            # second process starting at the same moment (a replica, a worker) creating the same
+            # rule gets this instead of a no-op. The rule exists, which is what the migration wants.
+            if exc.code not in _ALREADY_EXISTS:
+                raise
+            log.info("schema migration applied by another process", extra={"migration": query.name})
         applied.append(query.name)
         log.info("schema migration applied", extra={"migration": query.name})
     target = migrations[-1][0] if migrations else 0
