@@ -41,6 +41,7 @@ from app.openlineage import repository
 from app.openlineage.inputs import GraphChanges, read_event
 from app.http.lineage_events import LINEAGE_PATH
 from app.core.cypher import load_queries
+from bench.processes import child_pid
 from bench.run import bench_token, echo, prepare, settings_for, start_neo4j, start_service, summary
 
 PRODUCER = "https://github.com/lineagegraph/lineagegraph/bench"
@@ -196,21 +197,6 @@ def _cpu_seconds(pid: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _child_pid(marker: str) -> int | None:
-    """The pid of this process's child whose command line contains `marker` (the service)."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
-        except (OSError, ValueError, IndexError):
-            continue
-        if ppid == os.getpid() and marker in cmdline:
-            return int(entry.name)
-    return None
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=12_000)
@@ -245,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         raw["neo4j_cpu_ms_per_event"] = _per_event(_cpu_seconds(neo4j_pid), neo4j_cpu, args.events)
         echo(f"  {raw['events_per_s']:,} events/s")
         url = start_service(stack, settings, Path(stack.enter_context(_tempdir(args.tmp))))
-        service_pid = _child_pid("app.cli.main")
+        service_pid = child_pid("app.cli.main")
         echo(f"service: {args.clients} clients ({args.client}) posting {args.events:,} events …")
         asyncio.run(send(url, events(1_200, f"service-warm-up-{seed}"), args.clients, args.client))
         before = _cpu_seconds(service_pid), _cpu_seconds(neo4j_pid)

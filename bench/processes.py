@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 from collections.abc import Callable
 from contextlib import ExitStack
+from pathlib import Path
 
 import httpx
 
@@ -36,3 +38,49 @@ def graphql_call(http: httpx.Client, path: str, document: str, variables_of: Cal
         return body["data"]
 
     return call
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def child_pid(marker: str) -> int | None:
+    """The pid of this process's child whose command line contains `marker` (the service)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or _parent_of(int(entry.name)) != os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if marker in cmdline:
+            return int(entry.name)
+    return None
+
+
+def serving_processes(pid: int) -> list[int]:
+    """`pid` and its direct children: the service's one process, or its supervisor and workers
+    (not multiprocessing's resource tracker, which serves nothing)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and _parent_of(int(entry.name)) == pid:
+            try:
+                if b"resource_tracker" not in (entry / "cmdline").read_bytes():
+                    children.append(int(entry.name))
+            except OSError:
+                continue
+    return [pid] + children
+
+
+def rss_mb(pid: int) -> float | None:
+    """A process's resident memory (VmRSS) in MB, or None once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None

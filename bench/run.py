@@ -49,7 +49,7 @@ from app.core.cypher import QueryCatalog, load_queries, statement_of
 from app.http.app import prepare_graph
 from app.lineage import repository as lineage_repository
 from bench import lookup, peer
-from bench.processes import graphql_call, stop_with
+from bench.processes import child_pid, graphql_call, rss_mb, serving_processes, stop_with
 from bench.generate import generate
 from bench.load import BENCH_CYPHER_DIR, load
 
@@ -146,10 +146,10 @@ def bench_token() -> str:
     return os.environ.setdefault("LINEAGEGRAPH_BOOTSTRAP_TOKEN", "lg_bench-" + secrets.token_hex(16))
 
 
-def start_service(stack: ExitStack, settings: Settings, workdir: Path) -> str:
+def start_service(stack: ExitStack, settings: Settings, workdir: Path, workers: int = 1) -> str:
     port = free_port()
     bench_token()  # in the environment the service inherits
-    env = {**os.environ, "NEO4J_URI": settings.effective_neo4j_uri, "NEO4J_USER": settings.neo4j_user,
+    env = {**os.environ, "LINEAGEGRAPH_WORKERS": str(workers), "NEO4J_URI": settings.effective_neo4j_uri, "NEO4J_USER": settings.neo4j_user,
            "NEO4J_PASSWORD": settings.neo4j_password, "LINEAGEGRAPH_HOST": "127.0.0.1",
            "LINEAGEGRAPH_PORT": str(port), "LINEAGEGRAPH_GRAPHIQL": "false", "LINEAGEGRAPH_LOG_LEVEL": "WARNING"}
     log_path = workdir / "service.log"
@@ -249,7 +249,8 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
         else:
             workdir = Path(tempfile.mkdtemp(prefix="lineagegraph-bench-", dir=args.tmp))
             stack.callback(shutil.rmtree, workdir, ignore_errors=True)
-        url = start_service(stack, settings, workdir)
+        url = start_service(stack, settings, workdir, workers=args.workers)
+        service_pid = child_pid("app.cli.main")
         client = httpx.Client(base_url=url, timeout=120, headers={"authorization": f"Bearer {bench_token()}"})
         stack.callback(client.close)
 
@@ -317,6 +318,7 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
                 if peer_of:
                     peer_of()
             raw_ms, gql_ms, peer_ms = [], [], []
+            rss: dict[int, float] = {}  # the most each service process held while answering impact
             server_ms.clear()
             for _ in range(args.repeat):
                 t = time.perf_counter()
@@ -325,6 +327,9 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
                 t = time.perf_counter()
                 data = gql_call()
                 gql_ms.append((time.perf_counter() - t) * 1000)
+                if question == "impact" and service_pid is not None:
+                    for pid in serving_processes(service_pid):
+                        rss[pid] = max(rss.get(pid) or 0, rss_mb(pid) or 0)
                 if peer_of:
                     t = time.perf_counter()
                     peer_data = peer_of()
@@ -338,6 +343,8 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
                 entry["peer_ratio_p99"] = round(entry["graphql"]["p99_ms"] / entry["peer"]["p99_ms"], 2)
                 check_peer(question, peer_data[question], records[0])
             if question == "impact":
+                entry["service_rss_mb"] = {"max_per_process": max(rss.values(), default=None),
+                                           "processes": len(rss)}
                 answer, row = data["impact"], records[0]
                 reached = sum(c["count"] for c in answer["counts"])
                 raw_reached = sum(c["count"] for c in row["counts"])
@@ -429,6 +436,9 @@ def table(results: list[dict]) -> str:
         row("impact: GraphQL p50 / p99", lambda r: f"{r['impact']['graphql']['p50_ms']:.0f} / {r['impact']['graphql']['p99_ms']:.0f} ms", "≤ 150 / ≤ 400 ms"),
         row("impact: GraphQL / raw (p50, p99)", lambda r: f"{r['impact']['ratio_p50']:.2f}, {r['impact']['ratio_p99']:.2f}", "≤ 1.5"),
         *peer_rows(row, "impact", "≤ 0.6"),
+        row("impact: the service's RSS, most of any process under the load",
+            lambda r: f"{r['impact']['service_rss_mb']['max_per_process']:.0f} MB "
+                      f"({r['impact']['service_rss_mb']['processes']} processes)", "< 300 MB"),
         row("provenance: nodes in the answer", lambda r: f"{r['provenance']['nodes']:,}"),
         row("provenance: raw Cypher p50 / p99", lambda r: f"{r['provenance']['raw_cypher']['p50_ms']:.1f} / {r['provenance']['raw_cypher']['p99_ms']:.1f} ms"),
         row("provenance: raw, Neo4j server's part p50 / p99", lambda r: f"{r['provenance']['neo4j_server']['p50_ms']:.1f} / {r['provenance']['neo4j_server']['p99_ms']:.1f} ms"),
@@ -490,6 +500,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tmp", default="/tmp", help="where the benchmark's Neo4j homes go")
     parser.add_argument("--peer", action="store_true",
                         help="also time the Neo4j GraphQL Library serving the same statements (npm installs it into a cache)")
+    parser.add_argument("--workers", type=int, default=1, help="service processes (serve --workers; default 1)")
     parser.add_argument("--concurrency", type=int, default=16, help="clients of the lookup-throughput mode (default 16)")
     parser.add_argument("--lookups", type=int, default=3000,
                         help="lookup requests per server and round in the throughput mode (default 3000)")
