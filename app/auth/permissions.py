@@ -16,7 +16,8 @@ from graphql import OperationType
 from strawberry.extensions import FieldExtension
 
 from app.audit.service import record_denied
-from app.core.access import Permission
+from app.core.access import Permission, Principal
+from app.core.db import Database
 from app.core.errors import Forbidden
 from app.core.results import ForbiddenError
 
@@ -58,15 +59,31 @@ def requires(permission: Permission) -> list[FieldExtension]:
     return [Requires(permission)]
 
 
-async def refuse_unless_permitted(info, permission: Permission):
-    """None when the caller holds `permission`. Otherwise the denied attempt is recorded in the
-    audit trail and the refusal returned (a mutation's ForbiddenError member) or raised (a query)."""
-    principal = info.context.principal
+async def refusal(db: Database, principal: Principal, permission: Permission, *, action: str) -> Forbidden | None:
+    """None when `principal` holds `permission`. Otherwise the denied attempt is recorded in the
+    audit trail and the refusal returned, for the door to answer it its own way. Every door —
+    GraphQL fields, the OpenLineage endpoint, the document routes — asks here."""
     if principal.may(permission):
         return None
-    message = (f"{principal.name} may not {info.field_name}: it needs the {permission.value} permission, "
+    message = (f"{principal.name} may not {action}: it needs the {permission.value} permission, "
                f"which none of its roles ({', '.join(sorted(r.value for r in principal.roles)) or 'none'}) grants.")
-    await record_denied(info.context.db, principal.name, action=info.field_name, reason=message)
+    await record_denied(db, principal.name, action=action, reason=message)
+    return Forbidden(message)
+
+
+async def demand(db: Database, principal: Principal, permission: Permission, *, action: str) -> None:
+    """Raise the refusal (HTTP 403 at the HTTP doors) unless `principal` holds `permission`."""
+    refused = await refusal(db, principal, permission, action=action)
+    if refused is not None:
+        raise refused
+
+
+async def refuse_unless_permitted(info, permission: Permission):
+    """None when the caller holds `permission`. Otherwise the refusal is returned (a mutation's
+    ForbiddenError member) or raised (a query)."""
+    refused = await refusal(info.context.db, info.context.principal, permission, action=info.field_name)
+    if refused is None:
+        return None
     if info.operation.operation == OperationType.MUTATION:
-        return ForbiddenError(code=Forbidden.code, message=message)
-    raise Forbidden(message)
+        return ForbiddenError(code=refused.code, message=refused.message)
+    raise refused

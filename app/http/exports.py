@@ -21,13 +21,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.audit.service import record_denied
+from app.auth.permissions import demand
 from app.compliance import cyclonedx, prov, report, service
 from app.core import validation as v
 from app.core.access import Permission
 from app.core.context import principal_of
 from app.core.documents import CYCLONEDX, PROV, REPORT_FORMATS, SUBJECTS, Document
-from app.core.errors import Forbidden, InvalidInput, NotFound
+from app.core.errors import InvalidInput, NotFound
 from app.core.kinds import BY_LABEL
 from app.lineage.service import Start
 
@@ -55,12 +55,8 @@ def _as_of(request: Request) -> datetime | None:
 
 
 async def _readable_dossier(request: Request, action: str) -> service.Dossier:
-    principal = principal_of(request)
     db = request.app.state.db
-    if not principal.may(Permission.READ):
-        message = f"{principal.name} may not read {action}: none of its roles grants {Permission.READ.value}."
-        await record_denied(db, principal.name, action=action, reason=message)
-        raise Forbidden(message)
+    await demand(db, principal_of(request), Permission.READ, action=action)
     start, as_of = _start(request), _as_of(request)  # both checked before anything is read
     return await service.dossier(db, start, as_of=as_of)
 

@@ -18,9 +18,9 @@ from starlette.routing import Route
 
 from app.core.context import principal_of
 from app.http.errors import read_json
-from app.audit.service import record_denied
+from app.auth.permissions import demand
 from app.core.access import Permission
-from app.core.errors import BadRequest, Forbidden, PayloadTooLarge, UnsupportedMediaType
+from app.core.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 from app.openlineage.inputs import FACETS_SCHEMA_FILE, facets_schema, read_event
 
 LINEAGE_PATH = "/api/v1/lineage"
@@ -28,11 +28,7 @@ LINEAGE_PATH = "/api/v1/lineage"
 
 async def post_lineage(request: Request) -> Response:
     principal = principal_of(request)
-    if not principal.may(Permission.INGEST_LINEAGE):
-        message = (f"{principal.name} may not send lineage events: none of its roles grants "
-                   f"{Permission.INGEST_LINEAGE.value}.")
-        await record_denied(request.app.state.db, principal.name, action="lineageEvent", reason=message)
-        raise Forbidden(message)
+    await demand(request.app.state.db, principal, Permission.INGEST_LINEAGE, action="lineageEvent")
     content_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if content_type != "application/json" and not content_type.endswith("+json"):
         raise UnsupportedMediaType(f"Send the event as application/json, not {content_type[:80]}.")
