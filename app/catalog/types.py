@@ -10,6 +10,8 @@ from typing import Annotated
 import strawberry
 from neo4j.time import DateTime as Neo4jDateTime
 
+from app.artifacts import types as artifact_types
+from app.artifacts.types import ArtifactVerification
 from app.catalog import loaders as catalog_loaders
 from app.catalog.repository import Relation
 from app.core.kinds import BY_LABEL, Kind, Kinds
@@ -141,6 +143,19 @@ class DatasetVersion(Record):
     description: str | None = strawberry.field(description="Free text, at most 10,000 characters; null when never given.")
     quarantined: bool | None = strawberry.field(
         description="True when quarantined after an incident (false when registered).")
+    uri: str | None = strawberry.field(
+        description="Where the snapshot's files are stored, an absolute URI such as `s3://raw/transactions/2026-03-08/` "
+                    "(what `verifyArtifacts` reads); null when not recorded.")
+
+    @strawberry.field(description="The last verification of its files against `digest` (`verifyArtifacts`); null when "
+                                  "never verified.")
+    async def last_verification(self, info: Info) -> ArtifactVerification | None:
+        return await artifact_types.last(info, self.id)
+
+    @strawberry.field(description="Its verifications, newest first.")
+    async def verifications(self, info: Info, first: Annotated[int, strawberry.argument(
+            description="How many: 1–50, default 10.")] = 10) -> list[ArtifactVerification]:
+        return await artifact_types.history(info, self.id, first)
 
     @strawberry.field(description="The dataset this is a snapshot of.")
     async def dataset(self, info: Info) -> Dataset | None:
@@ -266,6 +281,16 @@ class ModelVersion(Record):
     tags: list[str] = strawberry.field(description="Lower-case labels for search and filtering, at most 50; empty when none.")
     aliases: list[str] = strawberry.field(
         description="Movable names it carries in its source system, e.g. MLflow's `champion`; empty when none.")
+
+    @strawberry.field(description="The last verification of its artifact against `artifactDigest` (`verifyArtifacts`); "
+                                  "null when never verified.")
+    async def last_verification(self, info: Info) -> ArtifactVerification | None:
+        return await artifact_types.last(info, self.id)
+
+    @strawberry.field(description="Its artifact's verifications, newest first.")
+    async def verifications(self, info: Info, first: Annotated[int, strawberry.argument(
+            description="How many: 1–50, default 10.")] = 10) -> list[ArtifactVerification]:
+        return await artifact_types.history(info, self.id, first)
 
     @strawberry.field(description="The model this is a version of.")
     async def model(self, info: Info) -> Model | None:
