@@ -85,7 +85,8 @@ async def verify_artifacts(db: Database, actor: Actor, store: StoreSettings, *, 
         raise InvalidInput(f"At most {MAX_VERSIONS} versions are verified per call; "
                            f"{len(models) + len(datasets)} were named.", field="input")
 
-    targets = await db.read(repository_targets, models, datasets)
+    targets = await db.read(_targets, models, datasets)
+    read_uris = {(t["kind"], t["i"]): t["uri"] for t in targets}
     reader = Reader(store)
     readings = {}
     for target in targets:  # gathered below: the reader bounds how many files are read at once
@@ -94,10 +95,11 @@ async def verify_artifacts(db: Database, actor: Actor, store: StoreSettings, *, 
     results = dict(zip(readings, await _gather(readings.values())))
 
     async def work(tx: Tx) -> list[Verification]:
-        fresh = await repository_targets(tx, models, datasets)  # a digest recorded meanwhile counts
+        fresh = await _targets(tx, models, datasets)  # a digest (or location) recorded meanwhile counts
         rows = []
         for target in fresh:
-            outcome, actual, detail, reading = judge(target, results.get((target["kind"], target["i"])))
+            key = (target["kind"], target["i"])
+            outcome, actual, detail, reading = judge({**target, "read_uri": read_uris[key]}, results.get(key))
             rows.append({
                 "version_id": target["id"], "id": str(uuid.uuid4()), "outcome": outcome, "uri": target["uri"],
                 "expected_digest": target["expected"], "actual_digest": actual, "detail": detail,
@@ -125,7 +127,8 @@ async def verify_artifacts(db: Database, actor: Actor, store: StoreSettings, *, 
 
 
 def judge(target: dict, result: Reading | Exception | None) -> tuple[str, str | None, str | None, Reading | None]:
-    """(outcome, actual digest, detail, reading) of one version's reading against its record."""
+    """(outcome, actual digest, detail, reading) of one version's reading against its record as it is
+    now (`target`: its uri, expected digest and baseline; `read_uri`, the location that was read)."""
     expected, uri = target["expected"], target["uri"]
     if uri is None:
         field = "artifactUri" if target["kind"] == MODEL_VERSION else "uri"
@@ -159,14 +162,14 @@ def judge(target: dict, result: Reading | Exception | None) -> tuple[str, str | 
     return DRIFT, reading.digest, "Since the last matching verification, file(s) " + "; ".join(parts) + ".", reading
 
 
-async def repository_targets(tx: Tx, models: list[dict], datasets: list[dict]) -> list[dict]:
+async def _targets(tx: Tx, models: list[dict], datasets: list[dict]) -> list[dict]:
     """The versions to verify with what they are compared to; NOT_FOUND for the first that does not exist."""
     rows = await repository.verification_targets(tx, model_versions=models, dataset_versions=datasets)
     for row in rows:
         if row["id"] is None:
             key = label(row["kind"], row["ref"])
             raise NotFound(f"{row['kind']} {key} does not exist.", kind=row["kind"], key=key)
-    return [{**row, "ref": dict(row["ref"]), "read_uri": row["uri"]} for row in rows]
+    return [{**row, "ref": dict(row["ref"])} for row in rows]
 
 
 async def _read(reader: Reader, uri: str) -> Reading | Exception:

@@ -76,3 +76,35 @@ def test_a_file_the_service_may_not_read_is_unreadable(tmp_path):
     locked.chmod(0)
     with pytest.raises(ArtifactUnreadable, match="permission denied"):
         _read(tmp_path, locked.as_uri())
+
+
+def _target(**fields) -> dict:
+    return {"kind": "ModelVersion", "uri": "s3://m/1", "read_uri": "s3://m/1", "expected": "sha256:" + "a" * 64,
+            "baseline": None, **fields}
+
+
+def test_judging_a_reading_against_the_record_as_it_is_when_recorded():
+    import json
+
+    from app.artifacts.digest import Reading, manifest_digest
+    from app.artifacts.service import judge
+
+    before = {"a.txt": "1" * 64, "b.txt": "2" * 64}
+    now = {"a.txt": "1" * 64, "c.txt": "3" * 64}
+    reading = Reading(manifest_digest(now), "directory", now, 10)
+    baseline = json.dumps(before)
+    # b.txt went missing (and c.txt appeared): a file gone since the last match is MISSING.
+    outcome, actual, detail, _ = judge(_target(expected=manifest_digest(before), baseline=baseline), reading)
+    assert (outcome, actual) == ("MISSING", manifest_digest(now)) and "b.txt" in detail
+    # Without a baseline the same reading can only be DRIFT.
+    assert judge(_target(expected=manifest_digest(before)), reading)[0] == "DRIFT"
+    # A file replaced by a directory, a directory by a file.
+    assert judge(_target(), reading)[0] == "DRIFT"
+    single = Reading("sha256:" + "9" * 64, "file", None, 3)
+    assert judge(_target(expected=manifest_digest(before), baseline=baseline), single)[0] == "DRIFT"
+    # The location changed while it was read: nothing is concluded.
+    assert judge(_target(read_uri="s3://m/old"), reading)[0] == "UNREADABLE"
+    # A digest recorded meanwhile counts: the reading is compared with it.
+    assert judge(_target(expected=manifest_digest(now)), reading)[0] == "MATCH"
+    assert judge(_target(expected=None), reading)[:2] == ("UNRECORDED", manifest_digest(now))
+    assert judge(_target(uri=None, read_uri=None), None)[0] == "UNRECORDED"

@@ -192,3 +192,25 @@ def test_refusals_record_nothing(vgql, s3, principal_headers):
     steward = principal_headers("dana.steward", roles=["data_steward"], teams=["other-team"])
     found = only(verify(vgql, models=["1"], headers=steward))  # any team's: a verification writes no fact
     assert (found["outcome"], found["verifiedBy"]) == ("MATCH", "dana.steward")
+
+
+def test_the_compliance_report_shows_each_versions_last_verification_as_of_then(vgql, s3, verifying_client):
+    bucket = new_bucket(s3)
+    put_tree(s3, bucket, "m", MODEL_FILES)
+    registered_model(vgql, "1", uri=f"s3://{bucket}/m", digest=manifest_digest(MODEL_FILES))
+    before = only(verify(vgql, models=["1"]))["verifiedAt"]
+    s3.delete_object(Bucket=bucket, Key="m/MLmodel")
+    only(verify(vgql, models=["1"]))
+
+    def report(**params) -> str:
+        response = verifying_client.get("/reports/model-versions/credit-scoring/1",
+                                        params={"format": "markdown", **params})
+        assert response.status_code == 200, response.text
+        return response.text.split("## Artifacts", 1)[1].split("\n## ", 1)[0]
+
+    now = report()
+    assert "credit-scoring" in now and "**Missing**" in now and "MLmodel" in now
+    assert manifest_digest(MODEL_FILES) in now
+    assert "never verified" in now  # the upstream snapshots: no location recorded, never verified
+    then = report(asOf=before)
+    assert "Match" in then and "Missing" not in then
