@@ -132,8 +132,25 @@ class Dataset(Owned):
         return await _many(info, Relation.rel_dataset_versions, self.id)
 
 
+@strawberry.interface(description="A version whose stored artifact `verifyArtifacts` reads and compares with its recorded "
+                                  "digest (a model version's `artifactUri` / `artifactDigest`, a dataset version's "
+                                  "`uri` / `digest`).")
+class VerifiedArtifact:
+    id: strawberry.ID = strawberry.field(description="Stable id (a UUID), assigned at first registration.")
+
+    @strawberry.field(description="The last verification of its artifact against the recorded digest; null when never "
+                                  "verified. DRIFT or MISSING here blocks the promotion and deployment gates.")
+    async def last_verification(self, info: Info) -> ArtifactVerification | None:
+        return await artifact_types.last(info, self.id)
+
+    @strawberry.field(description="Its artifact's verifications, newest first.")
+    async def verifications(self, info: Info, first: Annotated[int, strawberry.argument(
+            description="How many: 1–50, default 10.")] = 10) -> list[ArtifactVerification]:
+        return await artifact_types.history(info, self.id, first)
+
+
 @strawberry.type(description="One immutable snapshot of a dataset; lineage is recorded per version.")
-class DatasetVersion(Record):
+class DatasetVersion(Record, VerifiedArtifact):
     namespace: str = strawberry.field(description="The dataset's namespace (source system), e.g. `s3://raw`.")
     name: str = strawberry.field(description="The dataset's name within its namespace.")
     version: str = strawberry.field(description="The snapshot's version string, e.g. `2026-03-08`; unique per dataset.")
@@ -146,16 +163,6 @@ class DatasetVersion(Record):
     uri: str | None = strawberry.field(
         description="Where the snapshot's files are stored, an absolute URI such as `s3://raw/transactions/2026-03-08/` "
                     "(what `verifyArtifacts` reads); null when not recorded.")
-
-    @strawberry.field(description="The last verification of its files against `digest` (`verifyArtifacts`); null when "
-                                  "never verified.")
-    async def last_verification(self, info: Info) -> ArtifactVerification | None:
-        return await artifact_types.last(info, self.id)
-
-    @strawberry.field(description="Its verifications, newest first.")
-    async def verifications(self, info: Info, first: Annotated[int, strawberry.argument(
-            description="How many: 1–50, default 10.")] = 10) -> list[ArtifactVerification]:
-        return await artifact_types.history(info, self.id, first)
 
     @strawberry.field(description="The dataset this is a snapshot of.")
     async def dataset(self, info: Info) -> Dataset | None:
@@ -262,7 +269,7 @@ class Evaluation(Record):
 
 
 @strawberry.type(description="One version of a model: artifact, metrics, stage and lineage.")
-class ModelVersion(Record):
+class ModelVersion(Record, VerifiedArtifact):
     model_name: str = strawberry.field(description="The name of the model this is a version of.")
     version: str = strawberry.field(description="The version string, e.g. `7`, `1.2.0`; unique per model.")
     artifact_uri: str | None = strawberry.field(
@@ -281,16 +288,6 @@ class ModelVersion(Record):
     tags: list[str] = strawberry.field(description="Lower-case labels for search and filtering, at most 50; empty when none.")
     aliases: list[str] = strawberry.field(
         description="Movable names it carries in its source system, e.g. MLflow's `champion`; empty when none.")
-
-    @strawberry.field(description="The last verification of its artifact against `artifactDigest` (`verifyArtifacts`); "
-                                  "null when never verified.")
-    async def last_verification(self, info: Info) -> ArtifactVerification | None:
-        return await artifact_types.last(info, self.id)
-
-    @strawberry.field(description="Its artifact's verifications, newest first.")
-    async def verifications(self, info: Info, first: Annotated[int, strawberry.argument(
-            description="How many: 1–50, default 10.")] = 10) -> list[ArtifactVerification]:
-        return await artifact_types.history(info, self.id, first)
 
     @strawberry.field(description="The model this is a version of.")
     async def model(self, info: Info) -> Model | None:

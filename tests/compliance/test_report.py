@@ -67,7 +67,7 @@ def test_the_summary_comes_first_and_says_what_serves_since_when_and_that_the_ga
     page = Page(html(dossier))
     assert page.sections[0] == "summary"
     assert page.sections == ["summary", "raw-sources", "lineage", "runs", "checks-and-approvals",
-                             "deployment-history", "incidents", "audit"]
+                             "deployment-history", "artifacts", "incidents", "audit"]
     summary = page.section("summary")
     assert ("credit-scoring version 2 (registered as credit-scoring@2) since 20 March 2026, 09:00 UTC "
             "(switched by pat.owner)") in summary
