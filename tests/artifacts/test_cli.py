@@ -54,6 +54,11 @@ def test_exit_0_when_all_match_1_on_drift_with_a_summary_and_json(two_versions, 
         "ModelVersion", "DRIFT", manifest_digest(MODEL_FILES))
     assert "MLmodel" in drift["detail"] and drift["id"] and drift["verifiedAt"]
     assert document["skipped"] == []
+    gate = CliRunner().invoke(main, ["gate", "--model", "credit-scoring", "--version", "2", "--stage", "staging",
+                                     "--registry-url", verifying_service, "--json"])
+    assert gate.exit_code == 1, gate.output
+    [unmet] = [u for u in json.loads(gate.stdout)["gate"]["unmet"] if u["kind"] == "ARTIFACT_DRIFT"]
+    assert (unmet["outcome"], unmet["expectedDigest"]) == ("DRIFT", manifest_digest(MODEL_FILES))
 
     # --all: the feature snapshot has no location and is skipped, not sent.
     everything = _verify(verifying_service, "--all", "--json")
