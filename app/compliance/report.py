@@ -367,7 +367,9 @@ def report_view(dossier: Dossier) -> View:
 
     last_verified = {r.asset: r for r in dossier.verifications}
     artifacts = []
-    for asset in (a for a in dossier.assets if a.kind in ("ModelVersion", "DatasetVersion")):
+    # Model versions first (what is served or promoted), then the data they were built from.
+    for asset in sorted((a for a in dossier.assets if a.kind in ("ModelVersion", "DatasetVersion")),
+                        key=lambda a: a.kind != "ModelVersion"):
         found = last_verified.get(asset.label)
         recorded = asset.fields.get("artifact_digest") or asset.fields.get("digest")
         artifacts.append({
