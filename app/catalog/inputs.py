@@ -161,6 +161,10 @@ class RegisterDatasetVersionInput:
     created_at: datetime | None = strawberry.field(
         default=None, description="When the snapshot was taken (default: now); fixed at first registration.")
     description: str | None = strawberry.field(default=None, description="Free text, at most 10,000 characters.")
+    uri: str | None = strawberry.field(
+        default=None, description="Where the snapshot's files are stored (an absolute URI, at most 2,000 characters, "
+                                  "e.g. `s3://raw/transactions/2026-03-08/`): what `verifyArtifacts` reads and compares "
+                                  "with `digest`. May be changed (a snapshot moved); its digest may not.")
 
 
 @strawberry.input(description="Register a feature definition and what it is computed from.")

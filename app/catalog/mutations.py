@@ -128,7 +128,7 @@ class CatalogMutation:
         return await _register(DatasetVersion, lambda: service.register_dataset_version(
             info.context.db, info.context.actor(), namespace=input.namespace, name=input.name, version=input.version,
             digest=input.digest, row_count=input.row_count, created_at=input.created_at,
-            description=input.description))
+            description=input.description, uri=input.uri))
 
     @strawberry.mutation(description="Register a feature definition and the datasets it is derived from.",
                          extensions=requires(Permission.REGISTER))

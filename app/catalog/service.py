@@ -111,10 +111,11 @@ async def register_dataset(
 async def register_dataset_version(
     db: Database, actor: Actor, *, namespace: str, name: str, version: str, digest: str | None = None,
     row_count: int | None = None, created_at: datetime | None = None, description: str | None = None,
+    uri: str | None = None,
 ) -> Registered:
     """Register an immutable snapshot of a dataset; its digest can never change afterwards."""
     params = _dataset_version_params(namespace, name, version, digest, row_count,
-                                     _reported_time(actor, "createdAt", created_at), description)
+                                     _reported_time(actor, "createdAt", created_at), description, uri)
 
     async def work(tx: Tx) -> Registered:
         registered = await _upsert_dataset_version(tx, params, actor)
@@ -705,7 +706,7 @@ def _run_params(run_id, job_namespace, job_name, state, started_at, ended_at, co
         ),
     }
 
-def _dataset_version_params(namespace, name, version, digest, row_count, created_at, description) -> dict:
+def _dataset_version_params(namespace, name, version, digest, row_count, created_at, description, uri=None) -> dict:
     return {
         "namespace": v.namespace("namespace", namespace),
         "name": v.text_key("name", name, max_length=v.MAX_NAME),
@@ -713,7 +714,7 @@ def _dataset_version_params(namespace, name, version, digest, row_count, created
         "digest": _optional(v.sha256, "digest", digest),
         "created_at": created_at,
         "props": _props(row_count=v.non_negative("rowCount", row_count),
-                        description=v.description("description", description)),
+                        description=v.description("description", description), uri=_optional(v.uri, "uri", uri)),
     }
 
 def _prepare_model_version(mv: ModelVersionInput) -> dict:

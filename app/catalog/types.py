@@ -10,6 +10,8 @@ from typing import Annotated
 import strawberry
 from neo4j.time import DateTime as Neo4jDateTime
 
+from app.artifacts import types as artifact_types
+from app.artifacts.types import ArtifactVerification
 from app.catalog import loaders as catalog_loaders
 from app.catalog.repository import Relation
 from app.core.kinds import BY_LABEL, Kind, Kinds
@@ -130,8 +132,25 @@ class Dataset(Owned):
         return await _many(info, Relation.rel_dataset_versions, self.id)
 
 
+@strawberry.interface(description="A version whose stored artifact `verifyArtifacts` reads and compares with its recorded "
+                                  "digest (a model version's `artifactUri` / `artifactDigest`, a dataset version's "
+                                  "`uri` / `digest`).")
+class VerifiedArtifact:
+    id: strawberry.ID = strawberry.field(description="Stable id (a UUID), assigned at first registration.")
+
+    @strawberry.field(description="The last verification of its artifact against the recorded digest; null when never "
+                                  "verified. DRIFT or MISSING here blocks the promotion and deployment gates.")
+    async def last_verification(self, info: Info) -> ArtifactVerification | None:
+        return await artifact_types.last(info, self.id)
+
+    @strawberry.field(description="Its artifact's verifications, newest first.")
+    async def verifications(self, info: Info, first: Annotated[int, strawberry.argument(
+            description="How many: 1–50, default 10.")] = 10) -> list[ArtifactVerification]:
+        return await artifact_types.history(info, self.id, first)
+
+
 @strawberry.type(description="One immutable snapshot of a dataset; lineage is recorded per version.")
-class DatasetVersion(Record):
+class DatasetVersion(Record, VerifiedArtifact):
     namespace: str = strawberry.field(description="The dataset's namespace (source system), e.g. `s3://raw`.")
     name: str = strawberry.field(description="The dataset's name within its namespace.")
     version: str = strawberry.field(description="The snapshot's version string, e.g. `2026-03-08`; unique per dataset.")
@@ -141,6 +160,9 @@ class DatasetVersion(Record):
     description: str | None = strawberry.field(description="Free text, at most 10,000 characters; null when never given.")
     quarantined: bool | None = strawberry.field(
         description="True when quarantined after an incident (false when registered).")
+    uri: str | None = strawberry.field(
+        description="Where the snapshot's files are stored, an absolute URI such as `s3://raw/transactions/2026-03-08/` "
+                    "(what `verifyArtifacts` reads); null when not recorded.")
 
     @strawberry.field(description="The dataset this is a snapshot of.")
     async def dataset(self, info: Info) -> Dataset | None:
@@ -247,7 +269,7 @@ class Evaluation(Record):
 
 
 @strawberry.type(description="One version of a model: artifact, metrics, stage and lineage.")
-class ModelVersion(Record):
+class ModelVersion(Record, VerifiedArtifact):
     model_name: str = strawberry.field(description="The name of the model this is a version of.")
     version: str = strawberry.field(description="The version string, e.g. `7`, `1.2.0`; unique per model.")
     artifact_uri: str | None = strawberry.field(

@@ -26,7 +26,8 @@ PROMOTION_STAGES = tuple(stage for stage in STAGES if stage != "QUARANTINED")
 GATE_STATUS = """query($mv: ModelVersionRefInput!, $stage: Stage!) {
   gateStatus(modelVersion: $mv, stage: $stage) {
     allowed stage currentStage riskTier
-    unmet { kind message dataset license privacyClass check status metric min max value have need field pattern node }
+    unmet { kind message dataset license privacyClass check status metric min max value have need field pattern node
+            outcome expectedDigest actualDigest }
   } }"""
 
 EXIT_CODES_HELP = exit_codes_help("allowed: a promotion to STAGE would be accepted now",

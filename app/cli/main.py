@@ -13,6 +13,7 @@ import sys
 
 import click
 
+from app.cli.artifacts import artifacts
 from app.cli.audit import audit
 from app.cli.documents import export, report
 from app.cli.gate import gate
@@ -255,5 +256,5 @@ def export_schema() -> None:
 
 
 # The commands that talk to a running registry over HTTP (app/cli/remote.py).
-for command in (deploy, run, import_group, gate, token, audit, export, report):
+for command in (deploy, run, import_group, gate, token, audit, export, report, artifacts):
     main.add_command(command)

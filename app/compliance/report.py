@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -140,6 +140,7 @@ class View:
     history: list[dict]
     audit: dict | None
     existed: bool = True               # False: the subject was registered after as_of
+    artifacts: list[dict] = field(default_factory=list)  # each model and dataset version's last verification
 
 
 BOX_WIDTH, BOX_HEIGHT, GAP_X, GAP_Y = 230, 46, 24, 40
@@ -364,6 +365,22 @@ def report_view(dossier: Dossier) -> View:
                     "privacy": a.fields.get("privacy"), "owner": a.fields.get("owner"),
                     "description": a.fields.get("description")} for a in dossier.raw_sources]
 
+    last_verified = {r.asset: r for r in dossier.verifications}
+    artifacts = []
+    # Model versions first (what is served or promoted), then the data they were built from.
+    for asset in sorted((a for a in dossier.assets if a.kind in ("ModelVersion", "DatasetVersion")),
+                        key=lambda a: a.kind != "ModelVersion"):
+        found = last_verified.get(asset.label)
+        recorded = asset.fields.get("artifact_digest") or asset.fields.get("digest")
+        artifacts.append({
+            "name": model_version_words(asset.label) if asset.kind == "ModelVersion" else dataset_version_words(asset.label),
+            "outcome": words(found.outcome) if found else None,
+            "blocking": bool(found) and found.outcome in ("DRIFT", "MISSING"),
+            "means": vocabulary.description("ArtifactOutcome", found.outcome) if found else "",
+            "when": when(found.at) if found else None, "by": found.by if found else None,
+            "recorded": (found.expected if found else None) or recorded,
+            "read": found.actual if found else None, "detail": found.detail if found else None})
+
     audit = dossier.audit
     incidents = [_incident(i, graph) for i in sorted(dossier.incidents, key=lambda i: i.opened_at)]
     return View(
@@ -374,7 +391,7 @@ def report_view(dossier: Dossier) -> View:
         open_incidents=[i for i in incidents if i["open"]], incidents=incidents, complete=dossier.complete,
         raw_sources=raw_sources, diagram=graph.diagram(), model_versions=model_versions, runs=runs,
         history=[_switch(s) for s in dossier.deployment_history],
-        existed=dossier.existed,
+        existed=dossier.existed, artifacts=artifacts,
         audit={"ok": audit.ok, "head_seq": audit.head_seq, "head_hash": audit.head_hash, "checked": audit.checked,
                "problem": audit.problem,
                "scope": f"all {audit.checked} entries" if audit.checked >= audit.head_seq

@@ -170,6 +170,21 @@ class Restated:
 
 
 @dataclass(frozen=True)
+class VerificationRecord:
+    """The last verification of a version's artifact made by `as_of` (app/artifacts)."""
+
+    asset: str                # label of the model or dataset version
+    kind: str                 # ModelVersion | DatasetVersion
+    outcome: str              # MATCH, DRIFT, MISSING, UNREADABLE, UNRECORDED
+    at: datetime
+    by: str
+    uri: str | None
+    expected: str | None      # the recorded digest it was compared with
+    actual: str | None        # the digest read from the store
+    detail: str | None
+
+
+@dataclass(frozen=True)
 class AuditStatus:
     ok: bool
     head_seq: int
@@ -200,6 +215,7 @@ class Dossier:
     audit: AuditStatus | None = None
     existed: bool = True               # False when the subject was registered after as_of: nothing else then
     restated: list[Restated] = field(default_factory=list)           # left out of checks/measurements, see above
+    verifications: list[VerificationRecord] = field(default_factory=list)  # each version's last one by as_of
 
 
 async def dossier(db: Database, start: Start, *, as_of: datetime | None = None,
@@ -364,6 +380,12 @@ def _assemble(upstream: ProvenanceAnswer, facts: dict, *, as_of: datetime, gener
                         until=_time(r["until"]), by=r["by"])
               for r in sorted(facts["stages"], key=lambda r: (order[r["model_version_id"]], _time(r["since"])))]
 
+    kinds = {node["id"]: kind for kind, node in upstream.nodes}
+    verifications = [VerificationRecord(asset=labels[r["asset_id"]], kind=kinds[r["asset_id"]], outcome=r["outcome"],
+                                        at=_time(r["at"]), by=r["by"], uri=r["uri"], expected=r["expected"],
+                                        actual=r["actual"], detail=r["detail"])
+                     for r in sorted(facts["verifications"], key=lambda r: order[r["asset_id"]])]
+
     switches = [_switch(row) for row in facts["switches"]]
     serving = None
     if subject.kind == "Deployment":
@@ -380,7 +402,7 @@ def _assemble(upstream: ProvenanceAnswer, facts: dict, *, as_of: datetime, gener
         privacy_classes=list(upstream.privacy_classes), complete=not upstream.cut_reasons, checks=checks,
         approvals=approvals, stages=stages, measurements=measurements, deployment_history=switches,
         incidents=sorted(incidents.values(), key=lambda i: (i.opened_at, i.id)), audit=audit_status,
-        existed=existed, restated=restated)
+        existed=existed, restated=restated, verifications=verifications)
 
 
 def _switch(row: dict) -> Switch:

@@ -25,6 +25,7 @@ class Permission(enum.Enum):
     PROMOTE = "promote"                    # move a model version to another stage
     QUARANTINE = "quarantine"              # quarantine, release, roll back (incident response)
     READ_AUDIT = "read_audit"              # auditTrail, verifyAudit
+    VERIFY_ARTIFACTS = "verify_artifacts"  # read artifacts from their stores and record what was found
     MANAGE_ACCESS = "manage_access"        # tokens, principals, roles, teams memberships
 
 
@@ -34,7 +35,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CONTRIBUTOR: frozenset(_EVERYONE | {Permission.REGISTER, Permission.INGEST_LINEAGE, Permission.DEPLOY,
                                              Permission.RECORD_CHECK, Permission.PROMOTE}),
     Role.DATA_STEWARD: frozenset(_EVERYONE | {Permission.REGISTER, Permission.RECORD_CHECK, Permission.QUARANTINE,
-                                              Permission.READ_AUDIT}),
+                                              Permission.READ_AUDIT, Permission.VERIFY_ARTIFACTS}),
     Role.SECURITY_LEAD: frozenset(_EVERYONE | {Permission.RECORD_CHECK, Permission.QUARANTINE, Permission.READ_AUDIT,
                                                Permission.APPROVE}),
     Role.PRODUCT_OWNER: frozenset(_EVERYONE | {Permission.APPROVE, Permission.PROMOTE}),

@@ -97,6 +97,18 @@ class Settings(BaseSettings):
     # Hours delivered deliveries stay visible (`deliveries`) before they are removed.
     webhook_retention_hours: float = Field(default=168.0, gt=0, alias="LINEAGEGRAPH_WEBHOOK_RETENTION_HOURS")
 
+    # --- Artifact verification: reading artifacts from their stores (README "Artifact verification") ---
+    # URI prefixes the service may read artifacts under, comma-separated. Anything else is
+    # UNREADABLE: a registered URI must not make the service read its own files or arbitrary hosts.
+    artifact_roots: str = Field(default="s3://", alias="LINEAGEGRAPH_ARTIFACT_ROOTS")
+    # The S3 API endpoint (MinIO, Ceph, a test server); unset: AWS's, per AWS_REGION / AWS_ENDPOINT_URL.
+    # Credentials come the usual AWS way (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, a role).
+    s3_endpoint_url: str | None = Field(default=None, alias="LINEAGEGRAPH_S3_ENDPOINT_URL")
+    # Files read at once, over every artifact of one verification (each in a worker thread).
+    artifact_concurrency: int = Field(default=4, ge=1, le=64, alias="LINEAGEGRAPH_ARTIFACT_CONCURRENCY")
+    # Seconds a store may take to accept a connection or answer one read before it is UNREADABLE.
+    artifact_timeout: float = Field(default=10.0, gt=0, le=300, alias="LINEAGEGRAPH_ARTIFACT_TIMEOUT")
+
     # --- The local Neo4j that `serve` starts when NEO4J_URI is unset ---
     neo4j_version: str = Field(default="5.26.30", alias="LINEAGEGRAPH_NEO4J_VERSION")
     cache_dir: Path = Field(default_factory=default_cache_dir, alias="LINEAGEGRAPH_CACHE_DIR")
@@ -110,6 +122,11 @@ class Settings(BaseSettings):
     @property
     def max_clock_skew(self) -> timedelta:
         return timedelta(seconds=self.max_clock_skew_seconds)
+
+    @property
+    def artifact_root_list(self) -> tuple[str, ...]:
+        """LINEAGEGRAPH_ARTIFACT_ROOTS as a tuple of prefixes (empty entries dropped)."""
+        return tuple(root.strip() for root in self.artifact_roots.split(",") if root.strip())
 
     @property
     def local_neo4j_uri(self) -> str:

@@ -44,6 +44,7 @@ ENVIRONMENTS = values("Environment")  # stored in lower case; GraphQL and the CL
 DEPLOYMENT_STATUSES = values("DeploymentStatus")
 CHECK_KINDS = values("CheckKind")
 ROLES = values("Role")
+ARTIFACT_OUTCOMES = values("ArtifactOutcome")
 
 # A run's states, as OpenLineage names its event types (OTHER says nothing about the state).
 RUN_STATES = values("RunState")

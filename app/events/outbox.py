@@ -50,6 +50,8 @@ INCIDENT_OPENED = PREFIX + "incident.opened"
 INCIDENT_RELEASED = PREFIX + "incident.released"
 ASSET_QUARANTINED = PREFIX + "asset.quarantined"
 ASSET_RELEASED = PREFIX + "asset.released"
+ARTIFACT_VERIFIED = PREFIX + "artifact.verified"
+ARTIFACT_DRIFTED = PREFIX + "artifact.drifted"
 CHANGE_RECORDED = PREFIX + "change.recorded"
 
 # Every type a subscription may ask for, with what it means (the `changeEventTypes` query shows it).
@@ -72,6 +74,10 @@ EVENT_TYPES: dict[str, str] = {
     INCIDENT_RELEASED: "releaseQuarantine released an incident.",
     ASSET_QUARANTINED: "A dataset version or model version was flagged quarantined by an incident.",
     ASSET_RELEASED: "A dataset version or model version's quarantine flag was cleared by a release.",
+    ARTIFACT_VERIFIED: "verifyArtifacts read a version's artifact and found it MATCH, UNREADABLE or UNRECORDED "
+                       "(`data.after.outcome`; `data.before.outcome` is the last verification's).",
+    ARTIFACT_DRIFTED: "verifyArtifacts found a version's artifact DRIFT or MISSING: the gates refuse the version "
+                      "until a later verification matches.",
     CHANGE_RECORDED: "Any other audited change, until its kind has a type of its own.",
 }
 
@@ -93,7 +99,10 @@ ACTION_TYPES: dict[str, str | dict[str, str]] = {
     "rollbackDeployment": DEPLOYMENT_ROLLED_BACK,
     "quarantine": {"Incident": INCIDENT_OPENED, "*": ASSET_QUARANTINED},
     "releaseQuarantine": {"Incident": INCIDENT_RELEASED, "*": ASSET_RELEASED},
+    "verifyArtifacts": ARTIFACT_VERIFIED,  # ARTIFACT_DRIFTED when it found drift or a missing artifact
 }
+# The outcomes of verifyArtifacts that are sent as ARTIFACT_DRIFTED.
+DRIFTED_OUTCOMES = frozenset({"DRIFT", "MISSING"})
 # Audited, and deliberately not sent out: who holds which access, and where the events themselves go.
 NOT_EMITTED = frozenset({"createApiToken", "revokeApiToken", "registerWebhookSubscription",
                          "deleteWebhookSubscription"})
@@ -109,6 +118,8 @@ def event_type(entry: Mapping[str, Any]) -> str | None:
         return mapped.get(entry["target_kind"], mapped["*"])
     if mapped == DEPLOYMENT_REGISTERED and "serving" in ((entry.get("before") or {}).get("fields") or {}):
         return DEPLOYMENT_SWITCHED
+    if mapped == ARTIFACT_VERIFIED and (entry.get("after") or {}).get("outcome") in DRIFTED_OUTCOMES:
+        return ARTIFACT_DRIFTED
     return mapped
 
 

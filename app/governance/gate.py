@@ -27,6 +27,7 @@ class Requirement(enum.Enum):
     PRIVACY_REVIEW = "PRIVACY_REVIEW"            # upstream data of a privacy class needs a passed privacy review
     UPSTREAM_QUARANTINED = "UPSTREAM_QUARANTINED"  # something upstream is quarantined
     STAGE = "STAGE"                              # a deployment's environment does not serve the version's stage
+    ARTIFACT_DRIFT = "ARTIFACT_DRIFT"            # the last verification found the artifact (or upstream's) DRIFT / MISSING
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class Unmet:
     pattern: str | None = None
     node: str | None = None           # the quarantined node, as `kind key`
     stage: str | None = None          # the version's stage, for STAGE
+    outcome: str | None = None        # ARTIFACT_DRIFT: the last verification's outcome (DRIFT, MISSING)
+    expected_digest: str | None = None  # ARTIFACT_DRIFT: the recorded digest
+    actual_digest: str | None = None    # ARTIFACT_DRIFT: the digest read from the store (null when it is gone)
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,9 @@ class GateFacts:
     evaluations: list[dict]                  # {metric, value, dataset}
     datasets: list[dict]                     # upstream: {namespace, name, license, privacy}
     quarantined_upstream: list[str]          # `kind key` of each quarantined upstream node
-
+    # The version's and its upstream versions' artifacts whose last verification found DRIFT or
+    # MISSING: {node (`kind key`), outcome, expected_digest, actual_digest, detail, verified_at}.
+    drifted_artifacts: list[dict] = field(default_factory=list)
 
     @classmethod
     def from_record(cls, record: dict) -> GateFacts:
@@ -82,6 +88,8 @@ class GateFacts:
             evaluations=record["evaluations"],
             datasets=sorted(record["datasets"], key=lambda d: (d["namespace"], d["name"])),
             quarantined_upstream=sorted(set(record["quarantined"])),
+            drifted_artifacts=sorted((dict(a) for a in record.get("drifted_artifacts") or []),
+                                     key=lambda a: (not a["own"], a["node"])),
         )
 
 
@@ -114,6 +122,7 @@ def evaluate(policies: Policies, facts: GateFacts, target: str) -> Verdict:
         *_approvals(requirements, facts, target),
         *_licenses(stage_policy, facts),
         *_quarantine(stage_policy, facts),
+        *_artifacts(facts),
     ]
     return Verdict(target, facts.stage, tier, unmet)
 
@@ -161,6 +170,7 @@ def evaluate_environment(policies: Policies, facts: GateFacts, environment: str,
         if lineage.block_quarantined:
             unmet += [Unmet(Requirement.UPSTREAM_QUARANTINED, f"Upstream {node} is quarantined.", node=node)
                       for node in facts.quarantined_upstream]
+        unmet += _artifacts(facts)
     return EnvironmentVerdict(environment, key, facts.stage, rule.gate, unmet)
 
 
@@ -283,6 +293,25 @@ def _quarantine(policy: StagePolicy, facts: GateFacts) -> list[Unmet]:
         return []
     return [Unmet(Requirement.UPSTREAM_QUARANTINED, f"Upstream {node} is quarantined.", node=node)
             for node in facts.quarantined_upstream]
+
+
+def _artifacts(facts: GateFacts) -> list[Unmet]:
+    """Drift or a missing artifact, the version's own or an upstream version's, blocks every stage and every
+    listed environment whatever the policy says: what would be promoted or served is not what was
+    registered. Resolved by a later verification that matches (README "Artifact verification")."""
+    unmet = []
+    for artifact in facts.drifted_artifacts:
+        whose = "Its artifact" if artifact["own"] else f"The artifact of upstream {artifact['node']}"
+        found = ("is no longer stored where it is recorded" if artifact["outcome"] == "MISSING"
+                 else f"no longer matches its recorded digest {artifact['expected_digest']} "
+                      f"(read: {artifact['actual_digest']})")
+        detail = f" {artifact['detail']}" if artifact.get("detail") else ""
+        unmet.append(Unmet(Requirement.ARTIFACT_DRIFT,
+                           f"{whose} {found}: its last verification found {artifact['outcome']}.{detail} "
+                           "Restore it and verify again (lineagegraph artifacts verify).",
+                           node=artifact["node"], outcome=artifact["outcome"],
+                           expected_digest=artifact["expected_digest"], actual_digest=artifact["actual_digest"]))
+    return unmet
 
 
 def _key(facts: GateFacts) -> str:

@@ -20,6 +20,7 @@ from app.core.vocabulary import graphql_enum
 CheckKind = graphql_enum("CheckKind")
 CheckStatus = graphql_enum("CheckStatus")
 RequirementKind = graphql_enum("RequirementKind")
+ArtifactOutcome = graphql_enum("ArtifactOutcome")
 
 
 @strawberry.type(description="A bound on an evaluation metric: every recorded value must meet it.")
@@ -141,6 +142,11 @@ class UnmetRequirement:
         description="For quarantine: the quarantined upstream record, as `Kind key` (`DatasetVersion s3://raw/t@1`).")
     stage: Stage | None = strawberry.field(
         description="For STAGE: the stage the version is in, which the deployment's environment does not serve.")
+    outcome: ArtifactOutcome | None = strawberry.field(
+        description="For ARTIFACT_DRIFT: what the last verification of the artifact (`node`'s) found, DRIFT or MISSING.")
+    expected_digest: str | None = strawberry.field(description="For ARTIFACT_DRIFT: the recorded digest.")
+    actual_digest: str | None = strawberry.field(
+        description="For ARTIFACT_DRIFT: the digest read from the store; null when the artifact is gone.")
 
 
 @strawberry.type(description="The verdict of the promotion gate, and what it was reached on.")
@@ -160,7 +166,9 @@ def _unmet_view(unmet: Unmet) -> UnmetRequirement:
         privacy_class=unmet.privacy_class, check=CheckKind(unmet.check) if unmet.check else None,
         status=CheckStatus(unmet.status) if unmet.status else None, metric=unmet.metric, min=unmet.min,
         max=unmet.max, value=unmet.value, have=unmet.have, need=unmet.need, field=unmet.field,
-        pattern=unmet.pattern, node=unmet.node, stage=Stage(unmet.stage) if unmet.stage else None)
+        pattern=unmet.pattern, node=unmet.node, stage=Stage(unmet.stage) if unmet.stage else None,
+        outcome=ArtifactOutcome(unmet.outcome) if unmet.outcome else None, expected_digest=unmet.expected_digest,
+        actual_digest=unmet.actual_digest)
 
 
 def check_view(check: dict) -> RecordedCheck:

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 
+from app.artifacts.mutations import ArtifactsMutation
 from app.audit.queries import AuditQuery
 from app.auth.mutations import AccessMutation
 from app.auth.queries import AccessQuery
@@ -40,7 +41,7 @@ class Query(CatalogQuery, LineageQuery, ComplianceQuery, GovernanceQuery, Incide
 
 @strawberry.type(description="Changes: idempotent registrations and links, each one transaction that answers a result "
                              "union (the registration or the error that stopped it).")
-class Mutation(CatalogMutation, GovernanceMutation, IncidentMutation, AccessMutation, EventsMutation):
+class Mutation(CatalogMutation, GovernanceMutation, IncidentMutation, ArtifactsMutation, AccessMutation, EventsMutation):
     pass
 
 

@@ -8,6 +8,7 @@
 //   cut at $as_of; `measurements` first measured by then, with when last measured;
 // - `switches`: the SERVES spans begun by $as_of of the deployment $deployment_id, or into the model
 //   version $served_id, oldest first, `until` cut at $as_of, with rollback and break-glass marks;
+// - `verifications`: the last verification of each model and dataset version's artifact made by $as_of;
 // - `audit_head`: the audit chain's last seq and hash (null before the first event).
 // params: as_of, dataset_ids, dataset_version_ids, feature_ids, run_ids, model_version_ids, deployment_id, served_id
 CALL () {
@@ -83,6 +84,20 @@ CALL () {
                                                                   overrode: coalesce(s.break_glass_overrode, [])} END
                  }) AS switches
 }
+CALL () {
+  CALL () {
+    UNWIND $model_version_ids AS id
+    MATCH (:ModelVersion {id: id})-[:HAS_VERIFICATION]->(av:ArtifactVerification) RETURN id, av
+    UNION ALL
+    UNWIND $dataset_version_ids AS id
+    MATCH (:DatasetVersion {id: id})-[:HAS_VERIFICATION]->(av:ArtifactVerification) RETURN id, av
+  }
+  WITH id, av WHERE av.verified_at <= $as_of
+  WITH id, av ORDER BY av.verified_at DESC, av.id DESC
+  WITH id, head(collect(av)) AS last
+  RETURN collect({asset_id: id, outcome: last.outcome, at: last.verified_at, by: last.verified_by, uri: last.uri,
+                  expected: last.expected_digest, actual: last.actual_digest, detail: last.detail}) AS verifications
+}
 OPTIONAL MATCH (head:AuditHead:AuditEvent {seq: 0})
-RETURN assets, checks, approvals, stages, measurements, switches,
+RETURN assets, checks, approvals, stages, measurements, switches, verifications,
        CASE WHEN head IS NULL THEN null ELSE {seq: head.last_seq, hash: head.last_hash} END AS audit_head

@@ -2,7 +2,9 @@
 // the promotion's own write transaction): the version and its model's risk tier, who authored it
 // (its creator and its producing runs' creators), its checks, its approvals for $stage, its
 // evaluations, and from one upstream traversal (each node once, any depth) the datasets of
-// everything upstream with licence and privacy class, and every quarantined upstream node.
+// everything upstream with licence and privacy class, and every quarantined upstream node; and
+// the artifacts — the version's own and every upstream dataset or model version's — whose last
+// verification found DRIFT or MISSING, with that verification's digests (`drifted_artifacts`).
 // No row when the version does not exist.
 // params: model_name, version, stage
 MATCH (mv:ModelVersion {model_name: $model_name, version: $version})
@@ -38,8 +40,17 @@ CALL (mv) {
               WHEN n:ModelVersion THEN 'ModelVersion ' + n.model_name + '@' + n.version
               WHEN n:Dataset THEN 'Dataset ' + n.namespace + '/' + n.name
               ELSE labels(n)[0] + ' ' + coalesce(n.name, n.run_id, n.id) END
-       END) AS quarantined
-  RETURN [d IN datasets | d {.namespace, .name, .license, .privacy}] AS datasets, quarantined
+       END) AS quarantined,
+       collect(CASE WHEN n.artifact_outcome IN ['DRIFT', 'MISSING'] THEN n END) AS drifted_upstream
+  RETURN [d IN datasets | d {.namespace, .name, .license, .privacy}] AS datasets, quarantined, drifted_upstream
+}
+CALL (mv, drifted_upstream) {
+  UNWIND [x IN [mv] WHERE x.artifact_outcome IN ['DRIFT', 'MISSING']] + drifted_upstream AS n
+  MATCH (n)-[:HAS_VERIFICATION]->(av:ArtifactVerification {id: n.artifact_verification_id})
+  RETURN collect({own: n = mv, outcome: av.outcome, expected_digest: av.expected_digest,
+                  actual_digest: av.actual_digest, detail: av.detail, verified_at: av.verified_at,
+                  node: CASE WHEN n:DatasetVersion THEN 'DatasetVersion ' + n.namespace + '/' + n.name + '@' + n.version
+                             ELSE 'ModelVersion ' + n.model_name + '@' + n.version END}) AS drifted_artifacts
 }
 RETURN mv {.model_name, .version, .stage, .quarantined, .id} AS version, model.risk_tier AS risk_tier,
-       authors, checks, approvals, evaluations, datasets, quarantined
+       authors, checks, approvals, evaluations, datasets, quarantined, drifted_artifacts

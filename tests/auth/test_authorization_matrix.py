@@ -35,6 +35,7 @@ MATRIX: dict[str, set[str]] = {
     "quarantine": {"data_steward", "security_lead", "admin"},
     "releaseQuarantine": {"data_steward", "security_lead", "admin"},
     "rollbackDeployment": {"data_steward", "security_lead", "admin"},
+    "verifyArtifacts": {"data_steward", "admin"},
     "recordCheck": {"contributor", "data_steward", "security_lead", "admin"},
     "approveModelVersion": {"security_lead", "product_owner", "approver", "admin"},
     "promoteModelVersion": {"contributor", "product_owner", "admin"},

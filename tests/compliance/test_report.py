@@ -67,7 +67,7 @@ def test_the_summary_comes_first_and_says_what_serves_since_when_and_that_the_ga
     page = Page(html(dossier))
     assert page.sections[0] == "summary"
     assert page.sections == ["summary", "raw-sources", "lineage", "runs", "checks-and-approvals",
-                             "deployment-history", "incidents", "audit"]
+                             "deployment-history", "artifacts", "incidents", "audit"]
     summary = page.section("summary")
     assert ("credit-scoring version 2 (registered as credit-scoring@2) since 20 March 2026, 09:00 UTC "
             "(switched by pat.owner)") in summary
@@ -277,3 +277,24 @@ def test_a_rollback_switch_gives_its_reason_in_the_history():
         in Page(html(dossier)).section("deployment-history")
     assert "| passed; a rollback: Rolled back: Reviewed the gate report and the evidence. |" \
         in md_sections(markdown(dossier))["Deployment history"]
+
+
+def test_each_versions_last_artifact_verification_is_shown_drift_marked_and_the_others_never_verified():
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from app.compliance.service import VerificationRecord
+
+    base = credit_scoring()
+    drift = VerificationRecord(asset="credit-scoring@2", kind="ModelVersion", outcome="DRIFT",
+                               at=datetime(2026, 3, 21, 8, 0, tzinfo=UTC), by="dana.steward",
+                               uri="s3://models/credit-scoring/2", expected="sha256:" + "a" * 64,
+                               actual="sha256:" + "b" * 64, detail="1 changed: model.pkl")
+    dossier = dataclasses.replace(base, verifications=[drift])
+    section = md_sections(markdown(dossier))["Artifacts"]
+    assert "**Drift**, verified 21 March 2026, 08:00 UTC by dana.steward" in section
+    assert "sha256:" + "a" * 64 in section and "sha256:" + "b" * 64 in section and "model.pkl" in section
+    assert "never verified" in section  # the dataset versions upstream
+    page = Page(html(dossier))
+    assert "artifacts" in page.sections and "Drift" in page.section("artifacts")
+    assert "Never verified" in page.section("artifacts")

@@ -215,3 +215,13 @@ def test_deleting_a_subscription_drops_its_queue_and_the_events_only_it_wanted(g
     assert deleted == {"__typename": "WebhookSubscriptionDeleted", "droppedPending": 2}
     assert [e["event"]["type"] for e in run_cypher("events.test_change_events")] == [P + "training.registered"]
     assert len(run_cypher("events.test_deliveries")) == 1
+
+
+@pytest.mark.parametrize(("outcome", "type_"), [
+    ("MATCH", "artifact.verified"), ("UNREADABLE", "artifact.verified"), ("UNRECORDED", "artifact.verified"),
+    ("DRIFT", "artifact.drifted"), ("MISSING", "artifact.drifted")])
+def test_a_verification_is_sent_as_verified_or_drifted_by_its_outcome(outcome, type_):
+    entry = {"action": "verifyArtifacts", "target_kind": "ModelVersion", "before": {"outcome": "MATCH"},
+             "after": {"outcome": outcome}, "outcome": "ok"}
+    assert outbox.event_type(entry) == P + type_
+    assert P + type_ in outbox.EVENT_TYPES
