@@ -16,6 +16,7 @@ from app.core.kinds import BY_LABEL, Kind, Kinds
 from app.core.context import Info
 from app.core.pagination import Connection, Edge, PageInfo, encode_cursor
 from app.core.vocabulary import graphql_enum
+from app.monitoring import types as monitoring_types
 
 # --- enums (the registry's vocabularies, app/core/vocabulary.toml) ----------------------------
 
@@ -293,6 +294,13 @@ class ModelVersion(Record):
         spans = await catalog_loaders.related(info, Relation.rel_model_version_stages).load(self.id)
         return [from_node(StageSpan, span) for _, span in spans]
 
+    @strawberry.field(description="Its health from the signals recorded against the version itself (drift, "
+                                  "evaluation jobs), with its newest signals; batched per request.")
+    async def health(self, info: Info, recent: Annotated[int, strawberry.argument(
+            description="How many of its newest signals to list: 0–100, default 10.")] = 10,
+    ) -> monitoring_types.Health:
+        return await monitoring_types.health_field(info, self.id, recent)
+
 
 @strawberry.type(description="A break-glass override of the deployment gate: an admin switched a deployment despite "
                              "unmet requirements, with a written reason.")
@@ -353,6 +361,13 @@ class Deployment(Record):
     async def serving_history(self, info: Info) -> list[ServingSpan]:
         spans = await catalog_loaders.related(info, Relation.rel_deployment_history).load(self.id)
         return [_serving_span(span) for _, span in spans]
+
+    @strawberry.field(description="Its health from its signals (Alertmanager alerts, `recordHealthSignal`): the state "
+                                  "and its newest signals; batched per request, also in impact items and provenance.")
+    async def health(self, info: Info, recent: Annotated[int, strawberry.argument(
+            description="How many of its newest signals to list: 0–100, default 10.")] = 10,
+    ) -> monitoring_types.Health:
+        return await monitoring_types.health_field(info, self.id, recent)
 
 
 _TYPE_BY_LABEL = {

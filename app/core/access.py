@@ -26,6 +26,7 @@ class Permission(enum.Enum):
     QUARANTINE = "quarantine"              # quarantine, release, roll back (incident response)
     READ_AUDIT = "read_audit"              # auditTrail, verifyAudit
     MANAGE_ACCESS = "manage_access"        # tokens, principals, roles, teams memberships
+    RECORD_HEALTH = "record_health"        # health signals: recordHealthSignal, POST /api/v1/alertmanager
 
 
 _EVERYONE = {Permission.READ}
@@ -39,6 +40,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                                Permission.APPROVE}),
     Role.PRODUCT_OWNER: frozenset(_EVERYONE | {Permission.APPROVE, Permission.PROMOTE}),
     Role.APPROVER: frozenset(_EVERYONE | {Permission.APPROVE}),
+    Role.MONITOR: frozenset(_EVERYONE | {Permission.RECORD_HEALTH}),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -51,6 +51,9 @@ INCIDENT_RELEASED = PREFIX + "incident.released"
 ASSET_QUARANTINED = PREFIX + "asset.quarantined"
 ASSET_RELEASED = PREFIX + "asset.released"
 CHANGE_RECORDED = PREFIX + "change.recorded"
+DEPLOYMENT_HEALTH_CHANGED = PREFIX + "deployment.health_changed"
+MODEL_VERSION_HEALTH_CHANGED = PREFIX + "model_version.health_changed"
+INCIDENT_SIGNAL_LINKED = PREFIX + "incident.signal_linked"
 
 # Every type a subscription may ask for, with what it means (the `changeEventTypes` query shows it).
 EVENT_TYPES: dict[str, str] = {
@@ -73,6 +76,13 @@ EVENT_TYPES: dict[str, str] = {
     ASSET_QUARANTINED: "A dataset version or model version was flagged quarantined by an incident.",
     ASSET_RELEASED: "A dataset version or model version's quarantine flag was cleared by a release.",
     CHANGE_RECORDED: "Any other audited change, until its kind has a type of its own.",
+    DEPLOYMENT_HEALTH_CHANGED: "A health signal on a deployment was recorded or resolved (recordHealthSignal, an "
+                               "Alertmanager alert); `data.after.health` is the deployment's state now.",
+    MODEL_VERSION_HEALTH_CHANGED: "A health signal on a model version was recorded or resolved (recordHealthSignal); "
+                                  "`data.after.health` is the version's state now.",
+    INCIDENT_SIGNAL_LINKED: "The monitoring policy acted on a firing critical signal: the incident (subject) names the "
+                            "signal, the deployment, its served version and that version's upstream as suspects, and "
+                            "`data.after.rollback` what became of the rollback.",
 }
 
 # Audit actions and the type of their events. By target kind where one action touches several kinds.
@@ -93,6 +103,9 @@ ACTION_TYPES: dict[str, str | dict[str, str]] = {
     "rollbackDeployment": DEPLOYMENT_ROLLED_BACK,
     "quarantine": {"Incident": INCIDENT_OPENED, "*": ASSET_QUARANTINED},
     "releaseQuarantine": {"Incident": INCIDENT_RELEASED, "*": ASSET_RELEASED},
+    "recordHealthSignal": {"Deployment": DEPLOYMENT_HEALTH_CHANGED, "*": MODEL_VERSION_HEALTH_CHANGED},
+    "alertmanagerAlert": DEPLOYMENT_HEALTH_CHANGED,
+    "respondToHealthSignal": {"Incident": INCIDENT_SIGNAL_LINKED, "*": CHANGE_RECORDED},
 }
 # Audited, and deliberately not sent out: who holds which access, and where the events themselves go.
 NOT_EMITTED = frozenset({"createApiToken", "revokeApiToken", "registerWebhookSubscription",

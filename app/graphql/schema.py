@@ -23,6 +23,7 @@ from app.graphql.scalars import DATETIME
 from app.incident.mutations import IncidentMutation
 from app.incident.queries import IncidentQuery
 from app.lineage.queries import LineageQuery
+from app.monitoring.mutations import MonitoringMutation
 from app.system.queries import SystemQuery
 
 # The root types merge each domain's fields, in this order. (`strawberry.tools.merge_types`
@@ -40,7 +41,8 @@ class Query(CatalogQuery, LineageQuery, ComplianceQuery, GovernanceQuery, Incide
 
 @strawberry.type(description="Changes: idempotent registrations and links, each one transaction that answers a result "
                              "union (the registration or the error that stopped it).")
-class Mutation(CatalogMutation, GovernanceMutation, IncidentMutation, AccessMutation, EventsMutation):
+class Mutation(CatalogMutation, GovernanceMutation, IncidentMutation, MonitoringMutation, AccessMutation,
+               EventsMutation):
     pass
 
 

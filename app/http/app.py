@@ -34,6 +34,7 @@ from app.graphql.errors import present_errors
 from app.http.errors import error_response, read_json_object, refusal, status_for_error_codes
 from app.core.logs import configure_logging
 from app.system.migrations import latest_version, migrate
+from app.http import alertmanager as alertmanager_routes
 from app.http import exports as export_routes
 from app.http import lineage_events as lineage_routes
 from app.openlineage.service import LineageIngest
@@ -422,6 +423,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             *lineage_routes.routes,
+            *alertmanager_routes.routes,
             *export_routes.routes,
         ],
         middleware=[
