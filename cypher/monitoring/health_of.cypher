@@ -11,6 +11,7 @@ CALL (r) {
 CALL (r) {
   OPTIONAL MATCH (s:HealthSignal {target_id: r.id})
   WITH s ORDER BY s.starts_at DESC, s.recorded_at DESC, s.id
-  RETURN count(s) AS total, collect(s {.*})[0..r.recent] AS recent
+  RETURN count(s) AS total, collect(s {.*}) AS signals
 }
+WITH r, firing, critical, warning, total, signals[0..r.recent] AS recent
 RETURN r.key AS key, total, firing, critical, warning, recent
