@@ -11,7 +11,7 @@ from datetime import datetime
 
 import strawberry
 
-from app.catalog.inputs import ModelVersionRefInput, ParameterInput, parameters
+from app.catalog.inputs import ModelVersionRefInput, ParameterInput
 from app.core.errors import BadRequest, InvalidInput
 from app.core.validation import parse_datetime
 from app.core.vocabulary import graphql_enum
@@ -54,7 +54,7 @@ class RecordHealthSignalInput:
         return service.SignalReport(
             metric=self.metric, severity=self.severity.value, status=self.status.value, source=self.source,
             starts_at=self.starts_at, ends_at=self.ends_at, value=self.value, threshold=self.threshold,
-            summary=self.summary, labels=parameters(self.labels) or {}, key=self.key)
+            summary=self.summary, labels=_labels(self.labels), key=self.key)
 
     def target(self) -> dict:
         """`deployment=(environment, name)` or `model_version=(model, version)` for the service."""
@@ -64,6 +64,15 @@ class RecordHealthSignalInput:
         if self.deployment is not None:
             return {"deployment": (self.deployment.environment.value, self.deployment.name)}
         return {"model_version": (self.model_version.model, self.model_version.version)}
+
+
+def _labels(items: list[ParameterInput] | None) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for item in items or []:
+        if item.name in labels:
+            raise InvalidInput(f"labels names {item.name!r} twice.", field="labels")
+        labels[item.name] = item.value
+    return labels
 
 
 # --- Alertmanager's webhook notification -------------------------------------------------------------
