@@ -294,12 +294,10 @@ class ModelVersion(Record):
         spans = await catalog_loaders.related(info, Relation.rel_model_version_stages).load(self.id)
         return [from_node(StageSpan, span) for _, span in spans]
 
-    @strawberry.field(description="Its health from the signals recorded against the version itself (drift, "
-                                  "evaluation jobs), with its newest signals; batched per request.")
-    async def health(self, info: Info, recent: Annotated[int, strawberry.argument(
-            description="How many of its newest signals to list: 0–100, default 10.")] = 10,
-    ) -> monitoring_types.Health:
-        return await monitoring_types.health_field(info, self.id, recent)
+    health: monitoring_types.Health = strawberry.field(
+        resolver=monitoring_types.health_of_record,
+        description="Its health from the signals recorded against the version itself (drift, evaluation jobs), with "
+                    "its newest signals; batched per request.")
 
 
 @strawberry.type(description="A break-glass override of the deployment gate: an admin switched a deployment despite "
@@ -362,12 +360,10 @@ class Deployment(Record):
         spans = await catalog_loaders.related(info, Relation.rel_deployment_history).load(self.id)
         return [_serving_span(span) for _, span in spans]
 
-    @strawberry.field(description="Its health from its signals (Alertmanager alerts, `recordHealthSignal`): the state "
-                                  "and its newest signals; batched per request, also in impact items and provenance.")
-    async def health(self, info: Info, recent: Annotated[int, strawberry.argument(
-            description="How many of its newest signals to list: 0–100, default 10.")] = 10,
-    ) -> monitoring_types.Health:
-        return await monitoring_types.health_field(info, self.id, recent)
+    health: monitoring_types.Health = strawberry.field(
+        resolver=monitoring_types.health_of_record,
+        description="Its health from its signals (Alertmanager alerts, `recordHealthSignal`): the state and its newest "
+                    "signals; batched per request, also in impact items and provenance.")
 
 
 _TYPE_BY_LABEL = {

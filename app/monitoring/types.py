@@ -1,6 +1,6 @@
 """GraphQL types of monitoring: health signals and the health they add up to.
 
-`Deployment.health` and `ModelVersion.health` (app/catalog/types.py) resolve through `health_field`,
+`Deployment.health` and `ModelVersion.health` (app/catalog/types.py) resolve through `health_of_record`,
 batched per request (app/monitoring/loaders.py), so impact items and provenance nodes that are
 deployments or model versions show their health without a statement per item."""
 
@@ -99,7 +99,9 @@ def health(value: service.Health) -> Health:
                   recent_signals=[health_signal(node) for node in value.recent])
 
 
-async def health_field(info: Info, target_id: str, recent: int) -> Health:
-    """What `health(recent:)` answers for a deployment or model version: batched per request."""
-    request = service.HealthRequest(target_id=target_id, recent=recent).checked()
+async def health_of_record(root, info: Info, recent: Annotated[int, strawberry.argument(
+        description="How many of its newest signals to list: 0–100, default 10.")] = service.DEFAULT_RECENT,
+) -> Health:
+    """The resolver of `Deployment.health` and `ModelVersion.health`: batched per request."""
+    request = service.HealthRequest(target_id=root.id, recent=recent).checked()
     return health(await loaders.health(info).load(request))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 
 from app.cli.localneo4j import free_port
 from tests.conftest import load_demo
+from tests.events.support import wait_for
 from tests.monitoring import support
 
 BINARY = Path(os.environ.get("LINEAGEGRAPH_ALERTMANAGER",
@@ -48,15 +48,8 @@ receivers:
 LABELS = {"alertname": "CreditScoringErrorRate", "severity": "critical", **support.PRODUCTION}
 
 
-def _wait_for(condition, what: str, timeout: float = 60.0):
-    """Poll until `condition()` is truthy (returned); fail saying what did not happen."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"{what} did not happen within {timeout:g} s"
-        time.sleep(0.3)
+def _wait_for(condition, what: str):
+    return wait_for(condition, timeout=60.0, what=what)
 
 
 def _http(method: str, url: str, body=None):
