@@ -48,6 +48,7 @@ from app.compliance import repository as compliance_repository
 from app.events import repository as events_repository
 from app.governance import repository as governance_repository
 from app.lineage import repository as lineage_repository
+from app.monitoring import repository as monitoring_repository
 from app.openlineage import repository as openlineage_repository
 from app.system import repository as system_repository
 
@@ -286,7 +287,7 @@ HOT_STATEMENTS = (
     openlineage_repository.apply_batch, lineage_repository.impact, lineage_repository.provenance,
     PerKind.get_datasets_by_key, PerKind.get_dataset_versions_by_key, PerKind.get_model_versions_by_key,
     PerKind.get_deployments_by_key, governance_repository.gate_facts, compliance_repository.dossier_facts,
-    events_repository.record_events,
+    events_repository.record_events, monitoring_repository.health_of,
 )
 
 

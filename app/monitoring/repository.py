@@ -34,3 +34,9 @@ async def link_incident(tx: Tx, **params: Any) -> dict:
     """Link a signal to its incident and the incident to the served version's upstream (suspects)."""
     record = await tx.single("monitoring.link_incident", **params)
     return dict(record) if record is not None else {"linked": 0, "budget_cut": False}
+
+
+async def incident_suspects(tx: Tx, *, incident_id: str, offset: int, limit: int) -> dict | None:
+    """A page of an incident's suspects with the total; None when the incident does not exist."""
+    record = await tx.single("monitoring.incident_suspects", incident_id=incident_id, offset=offset, limit=limit)
+    return dict(record) if record is not None else None

@@ -284,7 +284,8 @@ async def _record_in(tx: Tx, actor: Actor, policies: Policies, items: list[tuple
             raise Conflict(f"The signal key {key!r} is recorded against another deployment or model version; a key "
                            f"names one signal of one target, and this one is {target.label}.", field="key")
         results.append((target, report, row))
-    after = await _states(tx, [t for t in targets if any(r["created"] or r["resolved"] for _, _, r in results)])
+    changed = {target.id for target, _, row in results if row["created"] or row["resolved"]}
+    after = await _states(tx, [t for t in targets if t in changed])
     recorded = []
     for target, report, row in results:
         done = Recorded(signal=row["signal"], target=target, created=row["created"], resolved=row["resolved"],
@@ -391,6 +392,13 @@ async def health_of(db: Database, requests: list[HealthRequest]) -> list[Health]
     rows = await db.read(repository.health_of, [{"key": index, "id": r.target_id, "recent": r.recent}
                                                 for index, r in enumerate(requests)])
     return [_health(rows[index]) for index in range(len(requests))]
+
+
+async def incident_suspects(db: Database, *, incident_id: str, first: int, offset: int) -> dict | None:
+    """A page of what an incident suspects (nearest first) and the total; None for no such incident."""
+    v.in_range("first", first, 1, limits.MAX_PAGE_SIZE)
+    v.in_range("offset", offset, 0, limits.MAX_NODE_BUDGET)
+    return await db.read(repository.incident_suspects, incident_id=incident_id, offset=offset, limit=first)
 
 
 def state_of(row: dict) -> str:

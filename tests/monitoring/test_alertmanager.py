@@ -12,8 +12,9 @@ from tests.monitoring.support import ALERTMANAGER, alert, notification
 
 TRAIL = """query($key: String!) { auditTrail(of: {kind: "Deployment", key: $key}, first: 20) {
   edges { node { seq action actor outcome before after } } } }"""
-SUSPECTS = """query($id: ID!) { incident(id: $id) { id status startKey reason counts { kind count }
-  rollbacks { rolledBack rolledBackBy deployment { name } rolledBackTo { version } } } }"""
+SUSPECTS = """query($id: ID!) { incidentSuspects(incident: $id, first: 500) { totalCount items { kind depth
+  node { __typename ... on DatasetVersion { quarantined } ... on ModelVersion { quarantined }
+         ... on Run { runId } } } } }"""
 
 
 def _post(client, body, headers=None, expect=200) -> dict:
@@ -57,9 +58,13 @@ def test_fire_and_resolve_for_the_demo_production_deployment(client, settings, q
     assert sorted((r["deployment"]["name"], r["rolledBack"]) for r in incident["rollbacks"]) == [
         ("credit-scoring-api", True), ("credit-scoring-staging", False)]
     # The incident names the version's upstream as suspects, flagging none of it.
-    suspects = run_cypher("admin.incident_suspects", id=incident["id"])
-    assert {"Run", "DatasetVersion"} <= {row["kind"] for row in suspects}
-    assert not any(row["quarantined"] for row in suspects)
+    suspects = gql(SUSPECTS, {"id": incident["id"]})["data"]["incidentSuspects"]
+    kinds = {item["kind"] for item in suspects["items"]}
+    assert {"Run", "DatasetVersion", "Feature"} <= kinds and suspects["totalCount"] == len(suspects["items"])
+    assert [item["depth"] for item in suspects["items"]] == sorted(item["depth"] for item in suspects["items"])
+    assert suspects["items"][0]["kind"] == "Run" and suspects["items"][0]["depth"] == 1
+    assert not any(item["node"].get("quarantined") for item in suspects["items"])
+    assert gql(SUSPECTS, {"id": "no-such-incident"})["data"]["incidentSuspects"] is None
     # All audited, the policy's acts as system:monitoring.
     trail = _trail(gql)
     assert trail[0]["action"] == "rollbackDeployment" and trail[0]["actor"] == "system:monitoring"
