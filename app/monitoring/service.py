@@ -240,23 +240,24 @@ async def receive_alerts(db: Database, actor: Actor, policies: Policies, alerts:
 
     async def work(tx: Tx) -> list[AlertResult]:
         found = await repository.match_deployments(tx, lookups) if lookups else {}
-        items, targets = [], {}
+        unmatched_now = dict(unmatched)  # this attempt's: a retried transaction looks again
+        items = []
         for alert, report in reports:
-            if alert.index in unmatched:
+            if alert.index in unmatched_now:
                 continue
             deployments = found.get(alert.index, [])
             if len(deployments) != 1:
-                unmatched[alert.index] = _no_match(alert, deployments)
+                unmatched_now[alert.index] = _no_match(alert, deployments)
                 continue
-            target = targets[alert.index] = _deployment_target(deployments[0])
+            target = _deployment_target(deployments[0])
             _authorize(actor, target, field=f"alerts[{alert.index}]")
             items.append((target, report, _alert_key(alert)))
         recorded = iter(await _record_in(tx, actor, policies, items, action=ALERT_ACTION))
         results = []
         for alert, _ in reports:
-            if alert.index in unmatched:
+            if alert.index in unmatched_now:
                 results.append(AlertResult(alert.index, alert.fingerprint, alert.status, "UNMATCHED",
-                                           reason=unmatched[alert.index]))
+                                           reason=unmatched_now[alert.index]))
                 continue
             done = next(recorded)
             outcome = "RECORDED" if done.created else "RESOLVED" if done.resolved else "UNCHANGED"
