@@ -9,7 +9,8 @@ CALL (r) {
          count(CASE WHEN f.severity = 'warning' THEN 1 END) AS warning
 }
 CALL (r) {
-  OPTIONAL MATCH (s:HealthSignal {target_id: r.id})
+  // Every signal has a status: said, so that the (target_id, status) index answers this one too.
+  OPTIONAL MATCH (s:HealthSignal {target_id: r.id}) WHERE s.status IS NOT NULL
   WITH s ORDER BY s.starts_at DESC, s.recorded_at DESC, s.id
   RETURN count(s) AS total, collect(s {.*}) AS signals
 }
