@@ -18,7 +18,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 APP = REPO / "app"
-DOMAINS = ("audit", "auth", "catalog", "compliance", "events", "governance", "incident", "lineage", "openlineage", "system")
+DOMAINS = ("audit", "auth", "catalog", "compliance", "events", "governance", "incident", "lineage", "monitoring",
+           "openlineage", "system")
 ROLE_FILES = {"types.py", "inputs.py", "queries.py", "mutations.py", "service.py", "repository.py"}
 
 

@@ -18,6 +18,7 @@ from app.core.kinds import BY_LABEL, Kind, Kinds
 from app.core.context import Info
 from app.core.pagination import Connection, Edge, PageInfo, encode_cursor
 from app.core.vocabulary import graphql_enum
+from app.monitoring import types as monitoring_types
 
 # --- enums (the registry's vocabularies, app/core/vocabulary.toml) ----------------------------
 
@@ -315,6 +316,11 @@ class ModelVersion(Record, VerifiedArtifact):
         spans = await catalog_loaders.related(info, Relation.rel_model_version_stages).load(self.id)
         return [from_node(StageSpan, span) for _, span in spans]
 
+    health: monitoring_types.Health = strawberry.field(
+        resolver=monitoring_types.health_of_record,
+        description="Its health from the signals recorded against the version itself (drift, evaluation jobs), with "
+                    "its newest signals; batched per request.")
+
 
 @strawberry.type(description="A break-glass override of the deployment gate: an admin switched a deployment despite "
                              "unmet requirements, with a written reason.")
@@ -375,6 +381,11 @@ class Deployment(Record):
     async def serving_history(self, info: Info) -> list[ServingSpan]:
         spans = await catalog_loaders.related(info, Relation.rel_deployment_history).load(self.id)
         return [_serving_span(span) for _, span in spans]
+
+    health: monitoring_types.Health = strawberry.field(
+        resolver=monitoring_types.health_of_record,
+        description="Its health from its signals (Alertmanager alerts, `recordHealthSignal`): the state and its newest "
+                    "signals; batched per request, also in impact items and provenance.")
 
 
 _TYPE_BY_LABEL = {

@@ -27,6 +27,7 @@ class Permission(enum.Enum):
     READ_AUDIT = "read_audit"              # auditTrail, verifyAudit
     VERIFY_ARTIFACTS = "verify_artifacts"  # read artifacts from their stores and record what was found
     MANAGE_ACCESS = "manage_access"        # tokens, principals, roles, teams memberships
+    RECORD_HEALTH = "record_health"        # health signals: recordHealthSignal, POST /api/v1/alertmanager
 
 
 _EVERYONE = {Permission.READ}
@@ -40,6 +41,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                                Permission.APPROVE}),
     Role.PRODUCT_OWNER: frozenset(_EVERYONE | {Permission.APPROVE, Permission.PROMOTE}),
     Role.APPROVER: frozenset(_EVERYONE | {Permission.APPROVE}),
+    Role.MONITOR: frozenset(_EVERYONE | {Permission.RECORD_HEALTH}),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -53,6 +53,9 @@ ASSET_RELEASED = PREFIX + "asset.released"
 ARTIFACT_VERIFIED = PREFIX + "artifact.verified"
 ARTIFACT_DRIFTED = PREFIX + "artifact.drifted"
 CHANGE_RECORDED = PREFIX + "change.recorded"
+DEPLOYMENT_HEALTH_CHANGED = PREFIX + "deployment.health_changed"
+MODEL_VERSION_HEALTH_CHANGED = PREFIX + "model_version.health_changed"
+INCIDENT_SIGNAL_LINKED = PREFIX + "incident.signal_linked"
 
 # Every type a subscription may ask for, with what it means (the `changeEventTypes` query shows it).
 EVENT_TYPES: dict[str, str] = {
@@ -79,6 +82,13 @@ EVENT_TYPES: dict[str, str] = {
     ARTIFACT_DRIFTED: "verifyArtifacts found a version's artifact DRIFT or MISSING: the gates refuse the version "
                       "until a later verification matches.",
     CHANGE_RECORDED: "Any other audited change, until its kind has a type of its own.",
+    DEPLOYMENT_HEALTH_CHANGED: "A health signal on a deployment was recorded or resolved (recordHealthSignal, an "
+                               "Alertmanager alert); `data.after.health` is the deployment's state now.",
+    MODEL_VERSION_HEALTH_CHANGED: "A health signal on a model version was recorded or resolved (recordHealthSignal); "
+                                  "`data.after.health` is the version's state now.",
+    INCIDENT_SIGNAL_LINKED: "The monitoring policy acted on a firing critical signal: the incident (subject) names the "
+                            "signal, the deployment, its served version and that version's upstream as suspects, and "
+                            "`data.after.rollback` what became of the rollback.",
 }
 
 # Audit actions and the type of their events. By target kind where one action touches several kinds.
@@ -100,6 +110,9 @@ ACTION_TYPES: dict[str, str | dict[str, str]] = {
     "quarantine": {"Incident": INCIDENT_OPENED, "*": ASSET_QUARANTINED},
     "releaseQuarantine": {"Incident": INCIDENT_RELEASED, "*": ASSET_RELEASED},
     "verifyArtifacts": ARTIFACT_VERIFIED,  # ARTIFACT_DRIFTED when it found drift or a missing artifact
+    "recordHealthSignal": {"Deployment": DEPLOYMENT_HEALTH_CHANGED, "*": MODEL_VERSION_HEALTH_CHANGED},
+    "alertmanagerAlert": DEPLOYMENT_HEALTH_CHANGED,
+    "respondToHealthSignal": {"Incident": INCIDENT_SIGNAL_LINKED, "*": CHANGE_RECORDED},
 }
 # The outcomes of verifyArtifacts that are sent as ARTIFACT_DRIFTED.
 DRIFTED_OUTCOMES = frozenset({"DRIFT", "MISSING"})

@@ -155,6 +155,38 @@ class CrossTeam(_Strict):
         return not set(getattr(self, action)).isdisjoint(roles)
 
 
+# --- monitoring: what a critical health signal does (README "Monitoring") -------------------------
+
+
+class CriticalSignalAction(_Strict):
+    """What a FIRING CRITICAL health signal on a deployment in one of the listed environments does,
+    in the transaction that records it (app/monitoring/service.py)."""
+
+    # Open an incident quarantining the version the deployment serves (and what was built from it),
+    # through incident response's own quarantine; the incident also names the version's upstream.
+    quarantine: bool = True
+    # Then roll the deployment back to its last good version, through rollbackDeployment's rule and
+    # the deployment gate. Off by default: taking production back is a decision the file must state.
+    rollback: bool = False
+
+    @model_validator(mode="after")
+    def _rollback_needs_quarantine(self) -> CriticalSignalAction:
+        if self.rollback and not self.quarantine:
+            raise ValueError("rollback needs quarantine: a rollback only ever leaves a quarantined version, so "
+                             "without the quarantine there is nothing to roll back from")
+        return self
+
+
+class MonitoringPolicy(_Strict):
+    """Where critical signals act, and what they do. Left out: signals are recorded, nothing acts."""
+
+    environments: list[Environment] = Field(default_factory=list)
+    on_critical: CriticalSignalAction = Field(default_factory=CriticalSignalAction)
+
+    def acts_in(self, environment: str) -> bool:
+        return environment in self.environments
+
+
 class Policies(_Strict):
     """The whole promotion policy, as loaded from its file."""
 
@@ -165,6 +197,7 @@ class Policies(_Strict):
     stages: dict[Stage, StagePolicy]
     # Environments left out need nothing of what they serve.
     environments: dict[Environment, EnvironmentPolicy] = Field(default_factory=dict)
+    monitoring: MonitoringPolicy = Field(default_factory=MonitoringPolicy)
     source: str = Field(default="", exclude=True)
 
     @field_validator("environments")

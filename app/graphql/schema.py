@@ -24,6 +24,8 @@ from app.graphql.scalars import DATETIME
 from app.incident.mutations import IncidentMutation
 from app.incident.queries import IncidentQuery
 from app.lineage.queries import LineageQuery
+from app.monitoring.mutations import MonitoringMutation
+from app.monitoring.queries import MonitoringQuery
 from app.system.queries import SystemQuery
 
 # The root types merge each domain's fields, in this order. (`strawberry.tools.merge_types`
@@ -33,15 +35,16 @@ from app.system.queries import SystemQuery
 @strawberry.type(description="Reads: catalog records by id or natural key, filtered pages and search; impact, "
                              "provenance and lineage traversals; the compliance dossier; webhook subscriptions; "
                              "the service's status.")
-class Query(CatalogQuery, LineageQuery, ComplianceQuery, GovernanceQuery, IncidentQuery, AuditQuery, AccessQuery,
-            EventsQuery,
+class Query(CatalogQuery, LineageQuery, ComplianceQuery, GovernanceQuery, IncidentQuery, MonitoringQuery, AuditQuery,
+            AccessQuery, EventsQuery,
             SystemQuery):
     pass
 
 
 @strawberry.type(description="Changes: idempotent registrations and links, each one transaction that answers a result "
                              "union (the registration or the error that stopped it).")
-class Mutation(CatalogMutation, GovernanceMutation, IncidentMutation, ArtifactsMutation, AccessMutation, EventsMutation):
+class Mutation(CatalogMutation, GovernanceMutation, IncidentMutation, ArtifactsMutation, MonitoringMutation,
+               AccessMutation, EventsMutation):
     pass
 
 

@@ -34,6 +34,7 @@ from app.graphql.errors import present_errors
 from app.http.errors import error_response, read_json_object, refusal, status_for_error_codes
 from app.core.logs import configure_logging
 from app.system.migrations import latest_version, migrate
+from app.http import alertmanager as alertmanager_routes
 from app.http import exports as export_routes
 from app.http import lineage_events as lineage_routes
 from app.openlineage.service import LineageIngest
@@ -47,6 +48,7 @@ from app.compliance import repository as compliance_repository
 from app.events import repository as events_repository
 from app.governance import repository as governance_repository
 from app.lineage import repository as lineage_repository
+from app.monitoring import repository as monitoring_repository
 from app.openlineage import repository as openlineage_repository
 from app.system import repository as system_repository
 
@@ -285,7 +287,7 @@ HOT_STATEMENTS = (
     openlineage_repository.apply_batch, lineage_repository.impact, lineage_repository.provenance,
     PerKind.get_datasets_by_key, PerKind.get_dataset_versions_by_key, PerKind.get_model_versions_by_key,
     PerKind.get_deployments_by_key, governance_repository.gate_facts, compliance_repository.dossier_facts,
-    events_repository.record_events,
+    events_repository.record_events, monitoring_repository.health_of,
 )
 
 
@@ -422,6 +424,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             *lineage_routes.routes,
+            *alertmanager_routes.routes,
             *export_routes.routes,
         ],
         middleware=[

@@ -66,6 +66,7 @@ class RolledBack:
     changed: bool
     rolled_back_from: dict | None  # the quarantined version it served; None when nothing changed
     incidents: list[dict]          # summaries of the OPEN incidents this rollback answers
+    rolled_back_to: dict | None = None  # the version it serves now; None when nothing changed
 
 
 def key_text(kind: str, node: dict) -> str:
@@ -85,41 +86,44 @@ async def quarantine(db: Database, actor: Actor, start: Start, *, reason: str,
                      budget: int = limits.DEFAULT_NODE_BUDGET) -> Quarantined:
     """Quarantine a start and everything downstream of it, or return the OPEN incident that already
     did (same start, same window): then nothing changes."""
+    return await db.write(quarantine_in, actor, start, reason=reason, budget=budget)
+
+
+async def quarantine_in(tx: Tx, actor: Actor, start: Start, *, reason: str,
+                        budget: int = limits.DEFAULT_NODE_BUDGET) -> Quarantined:
+    """`quarantine` inside a transaction the caller holds: for a use case that quarantines as one
+    step of its own (a monitoring policy acting on a critical signal, app/monitoring/service.py)."""
     if start.kind not in _START_KINDS:
         raise InvalidInput("A quarantine starts at a dataset version, a dataset's versions in a window, "
                            "or a model version.", field="input")
     reason = _required_text("reason", reason)
     budget = v.in_range("nodeBudget", budget, 1, limits.MAX_NODE_BUDGET)
     window_from, window_to = _window(start)
-
-    async def work(tx: Tx) -> Quarantined:
-        start_id = await id_of_start(tx, start)
-        start_ref = ":".join([start.kind.label, start_id] + ([window_from.isoformat(), window_to.isoformat()]
-                                                             if window_from else []))
-        # Identical quarantines queue on the start node, so the later ones find the first's incident.
-        await repository.lock_start(tx, start_id)
-        existing = await repository.open_incident_for_start(tx, start_ref)
-        if existing is not None:
-            return Quarantined(incident=(await repository.summaries(tx, [existing]))[existing], created=False,
-                               flagged=0)
-        row = await repository.quarantine(
-            tx, start_id=start_id, window_from=window_from, window_to=window_to,
-            max_depth=limits.MAX_LINEAGE_DEPTH, budget=budget, affected_kinds=AFFECTED_KINDS,
-            flagged_kinds=FLAGGED_KINDS, id=str(uuid.uuid4()), reason=reason, start_kind=start.kind.label,
-            start_key=_start_key(start, window_from, window_to), start_ref=start_ref, now=actor.now,
-            principal=actor.principal)
-        _refuse_partial(start, row)
-        incident = (await repository.summaries(tx, [row["incident_id"]]))[row["incident_id"]]
-        record_audit(tx, AuditEntry(
-            actor=actor.principal, action="quarantine", target_kind="Incident", target_key=incident["id"],
-            target_id=incident["id"], before=None,
-            after={"status": OPEN, "reason": reason, "start": incident["incident"]["start_key"],
-                   "affected": {c["kind"]: c["count"] for c in row["counts"]},
-                   "rollbackNeeded": [key_text("Deployment", r["deployment"]) for r in incident["rollbacks"]]}))
-        _audit_flags(tx, actor, "quarantine", row["flagged"], incident["id"], quarantined=True)
-        return Quarantined(incident=incident, created=True, flagged=len(row["flagged"]))
-
-    return await db.write(work)
+    start_id = await id_of_start(tx, start)
+    start_ref = ":".join([start.kind.label, start_id] + ([window_from.isoformat(), window_to.isoformat()]
+                                                         if window_from else []))
+    # Identical quarantines queue on the start node, so the later ones find the first's incident.
+    await repository.lock_start(tx, start_id)
+    existing = await repository.open_incident_for_start(tx, start_ref)
+    if existing is not None:
+        return Quarantined(incident=(await repository.summaries(tx, [existing]))[existing], created=False,
+                           flagged=0)
+    row = await repository.quarantine(
+        tx, start_id=start_id, window_from=window_from, window_to=window_to,
+        max_depth=limits.MAX_LINEAGE_DEPTH, budget=budget, affected_kinds=AFFECTED_KINDS,
+        flagged_kinds=FLAGGED_KINDS, id=str(uuid.uuid4()), reason=reason, start_kind=start.kind.label,
+        start_key=_start_key(start, window_from, window_to), start_ref=start_ref, now=actor.now,
+        principal=actor.principal)
+    _refuse_partial(start, row)
+    incident = (await repository.summaries(tx, [row["incident_id"]]))[row["incident_id"]]
+    record_audit(tx, AuditEntry(
+        actor=actor.principal, action="quarantine", target_kind="Incident", target_key=incident["id"],
+        target_id=incident["id"], before=None,
+        after={"status": OPEN, "reason": reason, "start": incident["incident"]["start_key"],
+               "affected": {c["kind"]: c["count"] for c in row["counts"]},
+               "rollbackNeeded": [key_text("Deployment", r["deployment"]) for r in incident["rollbacks"]]}))
+    _audit_flags(tx, actor, "quarantine", row["flagged"], incident["id"], quarantined=True)
+    return Quarantined(incident=incident, created=True, flagged=len(row["flagged"]))
 
 
 async def release(db: Database, actor: Actor, *, incident_id: str, note: str) -> Released:
@@ -152,81 +156,87 @@ async def rollback_deployment(db: Database, actor: Actor, *, policies: Policies,
     quarantined version). None passing is a `Refusal` listing every candidate's unmet requirements
     (only its denied audit event is written), unless an admin's break-glass reason takes the most
     recently served one anyway. A deployment serving a version that is not quarantined is left as it is."""
+    return await db.write(rollback_in, actor, policies=policies, environment=environment, name=name, reason=reason,
+                          break_glass_reason=break_glass_reason)
+
+
+async def rollback_in(tx: Tx, actor: Actor, *, policies: Policies, environment: str, name: str, reason: str,
+                      break_glass_reason: str | None = None) -> RolledBack | Refusal:
+    """`rollback_deployment` inside a transaction the caller holds (a monitoring policy rolling back
+    as one step of recording a critical signal): the same rule and the same gate. Every refusal it
+    raises (NotFound, Conflict) comes before it writes anything."""
     environment = v.one_of("environment", environment, vocabulary.ENVIRONMENTS)
     name = v.identifier("name", name)
     reason = _required_text("reason", reason)
     override = deployment_gate.break_glass_reason(actor.access, break_glass_reason)
 
-    async def work(tx: Tx) -> RolledBack | Refusal:
-        await catalog_repository.lock_deployment_switch(tx, environment=environment, name=name)
-        plan = await repository.rollback_plan(tx, environment=environment, name=name,
-                                              max_candidates=MAX_ROLLBACK_CANDIDATES)
-        label = f"{environment}/{name}"
-        if plan is None:
-            raise NotFound(f"Deployment {label} does not exist.", kind="Deployment", key=label)
-        current = plan["current"]
-        if current is None:
-            raise Conflict(f"Deployment {label} serves no model version: there is nothing to roll back.",
-                           field="serving")
-        if not current.get("quarantined"):
-            incidents = await _summaries(tx, plan["incident_ids"])
-            return RolledBack(deployment=plan["deployment"], changed=False, rolled_back_from=None, incidents=incidents)
-        if not plan["candidates"]:
-            raise Conflict(
-                f"Deployment {label} serves {key_text('ModelVersion', current)}, which is quarantined, and it served "
-                "no other version before: there is nothing to roll back to; nothing was changed. Deploy a good "
-                "version with registerDeployment.", field="serving", recorded=key_text("ModelVersion", current))
-        judged = []
-        for candidate in plan["candidates"]:
-            node = candidate["version"]
-            # Locked before it is judged: a quarantine of it meanwhile waits, or is seen.
-            await catalog_repository.lock_deployment_switch(tx, environment=environment, name=name,
-                                                            **_version_ref(node))
-            verdict = await deployment_gate.verdict(tx, policies, environment, _version_ref(node),
-                                                    never_quarantined=True)
-            judged.append((candidate, verdict))
-            if verdict.allowed:
-                break
-        target, verdict = judged[-1][0]["version"], judged[-1][1]
-        if not verdict.allowed:
-            if override is None:
-                refusal = Refusal(
-                    environment, name, candidates=judged,
-                    message=f"Deployment {label} serves {key_text('ModelVersion', current)}, which is quarantined, "
-                            f"and none of the {len(judged)} version(s) it served before passes the requirements of "
-                            f"{environment} now; nothing was changed. Deploy a good version with registerDeployment.")
-                deployment_gate.audit_refusal(tx, actor.principal, "rollbackDeployment", refusal,
-                                              target_id=plan["deployment"]["id"],
-                                              serving=key_text("ModelVersion", current))
-                return refusal
-            # Break glass: the most recently served one despite what it lacks, but never a quarantined one.
-            unquarantined = [(c, vd) for c, vd in judged if not any(u.kind in _QUARANTINE_KINDS for u in vd.unmet)]
-            if not unquarantined:
-                raise Conflict(f"Deployment {label}: every version it served before is quarantined or serves "
-                               "quarantined data; break glass does not bring those back. Deploy a good version "
-                               "with registerDeployment.", field="serving")
-            target, verdict = unquarantined[0][0]["version"], unquarantined[0][1]
-        overrode = verdict.unmet if override is not None else []
-        switched = await catalog_repository.set_deployment_serving(
-            tx, environment=environment, name=name,
-            model_name=target["model_name"], version=target["version"], now=actor.now, principal=actor.principal,
-            marks=deployment_gate.override_marks(override, actor.principal, overrode))
-        if switched["stale"]:
-            raise Conflict(f"Deployment {label} switched to another version after {actor.now.isoformat()}; "
-                           "a rollback cannot be recorded before it.", field="serving")
-        await repository.record_rollback(
-            tx, environment=environment, name=name, now=actor.now, principal=actor.principal, reason=reason,
-            incident_ids=plan["incident_ids"], from_id=current["id"], to_id=target["id"])
-        after = {"serving": key_text("ModelVersion", target), "reason": reason, "incidents": plan["incident_ids"]}
-        if overrode:
-            after["breakGlass"] = {"reason": override, "overrode": deployment_gate.unmet_summary(overrode)}
-        record_audit(tx, AuditEntry(
-            actor=actor.principal, action="rollbackDeployment", target_kind="Deployment", target_key=label,
-            target_id=plan["deployment"]["id"], before={"serving": key_text("ModelVersion", current)}, after=after))
-        return RolledBack(deployment=switched["node"], changed=True, rolled_back_from=current,
-                          incidents=await _summaries(tx, plan["incident_ids"]))
-
-    return await db.write(work)
+    await catalog_repository.lock_deployment_switch(tx, environment=environment, name=name)
+    plan = await repository.rollback_plan(tx, environment=environment, name=name,
+                                          max_candidates=MAX_ROLLBACK_CANDIDATES)
+    label = f"{environment}/{name}"
+    if plan is None:
+        raise NotFound(f"Deployment {label} does not exist.", kind="Deployment", key=label)
+    current = plan["current"]
+    if current is None:
+        raise Conflict(f"Deployment {label} serves no model version: there is nothing to roll back.",
+                       field="serving")
+    if not current.get("quarantined"):
+        incidents = await _summaries(tx, plan["incident_ids"])
+        return RolledBack(deployment=plan["deployment"], changed=False, rolled_back_from=None, incidents=incidents)
+    if not plan["candidates"]:
+        raise Conflict(
+            f"Deployment {label} serves {key_text('ModelVersion', current)}, which is quarantined, and it served "
+            "no other version before: there is nothing to roll back to; nothing was changed. Deploy a good "
+            "version with registerDeployment.", field="serving", recorded=key_text("ModelVersion", current))
+    judged = []
+    for candidate in plan["candidates"]:
+        node = candidate["version"]
+        # Locked before it is judged: a quarantine of it meanwhile waits, or is seen.
+        await catalog_repository.lock_deployment_switch(tx, environment=environment, name=name,
+                                                        **_version_ref(node))
+        verdict = await deployment_gate.verdict(tx, policies, environment, _version_ref(node),
+                                                never_quarantined=True)
+        judged.append((candidate, verdict))
+        if verdict.allowed:
+            break
+    target, verdict = judged[-1][0]["version"], judged[-1][1]
+    if not verdict.allowed:
+        if override is None:
+            refusal = Refusal(
+                environment, name, candidates=judged,
+                message=f"Deployment {label} serves {key_text('ModelVersion', current)}, which is quarantined, "
+                        f"and none of the {len(judged)} version(s) it served before passes the requirements of "
+                        f"{environment} now; nothing was changed. Deploy a good version with registerDeployment.")
+            deployment_gate.audit_refusal(tx, actor.principal, "rollbackDeployment", refusal,
+                                          target_id=plan["deployment"]["id"],
+                                          serving=key_text("ModelVersion", current))
+            return refusal
+        # Break glass: the most recently served one despite what it lacks, but never a quarantined one.
+        unquarantined = [(c, vd) for c, vd in judged if not any(u.kind in _QUARANTINE_KINDS for u in vd.unmet)]
+        if not unquarantined:
+            raise Conflict(f"Deployment {label}: every version it served before is quarantined or serves "
+                           "quarantined data; break glass does not bring those back. Deploy a good version "
+                           "with registerDeployment.", field="serving")
+        target, verdict = unquarantined[0][0]["version"], unquarantined[0][1]
+    overrode = verdict.unmet if override is not None else []
+    switched = await catalog_repository.set_deployment_serving(
+        tx, environment=environment, name=name,
+        model_name=target["model_name"], version=target["version"], now=actor.now, principal=actor.principal,
+        marks=deployment_gate.override_marks(override, actor.principal, overrode))
+    if switched["stale"]:
+        raise Conflict(f"Deployment {label} switched to another version after {actor.now.isoformat()}; "
+                       "a rollback cannot be recorded before it.", field="serving")
+    await repository.record_rollback(
+        tx, environment=environment, name=name, now=actor.now, principal=actor.principal, reason=reason,
+        incident_ids=plan["incident_ids"], from_id=current["id"], to_id=target["id"])
+    after = {"serving": key_text("ModelVersion", target), "reason": reason, "incidents": plan["incident_ids"]}
+    if overrode:
+        after["breakGlass"] = {"reason": override, "overrode": deployment_gate.unmet_summary(overrode)}
+    record_audit(tx, AuditEntry(
+        actor=actor.principal, action="rollbackDeployment", target_kind="Deployment", target_key=label,
+        target_id=plan["deployment"]["id"], before={"serving": key_text("ModelVersion", current)}, after=after))
+    return RolledBack(deployment=switched["node"], changed=True, rolled_back_from=current,
+                      incidents=await _summaries(tx, plan["incident_ids"]), rolled_back_to=target)
 
 
 # What even break glass never rolls back to: a version that is quarantined, or built on quarantined data.

@@ -43,6 +43,7 @@ MATRIX: dict[str, set[str]] = {
     "revokeApiToken": {"admin"},
     "registerWebhookSubscription": {"admin"},
     "deleteWebhookSubscription": {"admin"},
+    "recordHealthSignal": {"monitor", "admin"},
 }
 
 

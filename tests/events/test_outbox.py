@@ -112,7 +112,11 @@ def test_nothing_is_stored_when_nobody_subscribes(graph, settings, queries, run_
     ("approveModelVersion", "ModelVersion", None, "approval.recorded"),
     ("createApiToken", "ApiToken", None, None),
     ("registerWebhookSubscription", "WebhookSubscription", {"created": True, "changed": True}, None),
-    ("recordHealthSignal", "Deployment", None, "change.recorded"),  # a change still to get its own type
+    ("recordHealthSignal", "Deployment", None, "deployment.health_changed"),
+    ("recordHealthSignal", "ModelVersion", {"status": "firing", "health": "DEGRADED"}, "model_version.health_changed"),
+    ("alertmanagerAlert", "Deployment", None, "deployment.health_changed"),
+    ("respondToHealthSignal", "Incident", None, "incident.signal_linked"),
+    ("someFutureChange", "Dataset", None, "change.recorded"),  # a change still to get its own type
 ])
 def test_each_audited_action_maps_to_its_event_type(action, kind, before, type_):
     entry = {"action": action, "target_kind": kind, "before": before, "outcome": "ok"}
