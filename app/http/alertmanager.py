@@ -19,12 +19,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.audit.service import record_denied
+from app.auth.permissions import demand
 from app.core.access import Permission
 from app.core.actor import Actor
 from app.core.context import principal_of
-from app.core.errors import Forbidden, UnsupportedMediaType
+from app.core.errors import Forbidden
 from app.core.vocabulary import values
-from app.http.errors import read_json
+from app.http.errors import read_json, require_json_content
 from app.monitoring import service
 from app.monitoring.inputs import read_notification
 
@@ -35,14 +36,8 @@ _AUDIT_ACTION = service.ALERT_ACTION
 async def post_alertmanager(request: Request) -> Response:
     principal = principal_of(request)
     db = request.app.state.db
-    if not principal.may(Permission.RECORD_HEALTH):
-        message = (f"{principal.name} may not record health signals: none of its roles grants "
-                   f"{Permission.RECORD_HEALTH.value}.")
-        await record_denied(db, principal.name, action=_AUDIT_ACTION, reason=message)
-        raise Forbidden(message)
-    content_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-    if content_type != "application/json" and not content_type.endswith("+json"):
-        raise UnsupportedMediaType(f"Send the notification as application/json, not {content_type[:80]}.")
+    await demand(db, principal, Permission.RECORD_HEALTH, action=_AUDIT_ACTION)
+    require_json_content(request.headers.get("content-type"), "the notification")
     receiver, alerts = read_notification(read_json(await request.body(), "The notification"))
     actor = Actor.of(principal, clock_skew=request.app.state.settings.max_clock_skew)
     try:

@@ -16,13 +16,21 @@ from collections.abc import Iterable
 from starlette.responses import JSONResponse
 
 from app.core import limits
-from app.core.errors import BadRequest, DomainError
+from app.core.errors import BadRequest, DomainError, UnsupportedMediaType
 
 OUTAGE_STATUS = {"UNAVAILABLE": 503, "TIMEOUT": 504}
 
 
 _JSON_TYPES = {type(None): "null", bool: "a boolean", int: "a number", float: "a number", str: "a string",
                list: "an array"}
+
+
+def require_json_content(content_type: str | None, what: str) -> None:
+    """A body a JSON endpoint reads must say it is JSON (`application/json`, `…+json`; none given
+    counts as JSON, as curl and most senders mean it): anything else is 415, named."""
+    media_type = (content_type or "application/json").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise UnsupportedMediaType(f"Send {what} as application/json, not {media_type[:80]}.")
 
 
 def read_json(data: str | bytes, what: str = "The body") -> object:

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.core.context import principal_of
-from app.http.errors import read_json
+from app.http.errors import read_json, require_json_content
 from app.auth.permissions import demand
 from app.core.access import Permission
 from app.core.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
@@ -29,9 +29,7 @@ LINEAGE_PATH = "/api/v1/lineage"
 async def post_lineage(request: Request) -> Response:
     principal = principal_of(request)
     await demand(request.app.state.db, principal, Permission.INGEST_LINEAGE, action="lineageEvent")
-    content_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-    if content_type != "application/json" and not content_type.endswith("+json"):
-        raise UnsupportedMediaType(f"Send the event as application/json, not {content_type[:80]}.")
+    require_json_content(request.headers.get("content-type"), "the event")
     body = _decoded(await request.body(), request.headers.get("content-encoding", "identity").lower(),
                     request.app.state.settings.max_body_bytes)
     # Not an object is the event schema's to say (422, as any other invalid event).
