@@ -60,7 +60,8 @@ def _version(n: int) -> dict:
 
 def _story(gql, client) -> list[tuple[str, str]]:
     """A registry's life: registrations, training, a promotion, a check, deployment switches, a quarantine
-    with its rollback and release, an OpenLineage event. The (type, subject) each change should emit."""
+    with its rollback and release, a health signal fired and resolved, an artifact verified, an
+    OpenLineage event. The (type, subject) each change should emit."""
     expected: list[tuple[str, str]] = []
 
     def change(field, input_type, variables, type_, *subjects, answer=ANSWER):
@@ -105,6 +106,19 @@ def _story(gql, client) -> list[tuple[str, str]]:
     change("releaseQuarantine", "ReleaseQuarantineInput", {"incident": incident, "note": "re-delivered"},
            "incident.released", f"Incident/{incident}")
     expected += [(P + "asset.released", subject) for subject in sorted(flagged)]
+    # Operations: a health signal and its resolution on the deployment (test is no environment the
+    # monitoring policy acts in: no incident), and a verification of a version's artifact.
+    signal = {"deployment": {"environment": "TEST", "name": "scoring"}, "metric": "latency_p99",
+              "severity": "WARNING", "source": "slo-monitor", "key": "slo-monitor:latency:1",
+              "startsAt": "2026-11-30T08:00:00Z"}
+    change("recordHealthSignal", "RecordHealthSignalInput", signal, "deployment.health_changed",
+           "Deployment/test/scoring")
+    change("recordHealthSignal", "RecordHealthSignalInput",
+           {**signal, "status": "RESOLVED", "endsAt": "2026-11-30T09:00:00Z"}, "deployment.health_changed",
+           "Deployment/test/scoring")
+    _ok(gql, "recordHealthSignal", "RecordHealthSignalInput", signal)  # a replay: no change, no event
+    change("verifyArtifacts", "VerifyArtifactsInput", {"modelVersions": [scorer2]}, "artifact.verified",
+           "ModelVersion/scorer/2")
     response = client.post("/api/v1/lineage", json=_event("COMPLETE", T0, _run_id("webhooks", 1), "etl"))
     assert response.status_code == 201, response.text
     expected.append((P + "lineage.recorded", f"Run/{_run_id('webhooks', 1)}"))
