@@ -15,7 +15,8 @@ export interface GraphNode {
   quarantined?: boolean;
   /** Directions in which the registry said more lies beyond this node (a cut answer). */
   more: Direction[];
-  /** Directions already expanded from this node with a complete answer. */
+  /** Directions already expanded from this node: the next step that way is drawn, and whatever lies
+   * further is marked on the nodes of that step. */
   done: Direction[];
 }
 
@@ -66,7 +67,8 @@ export interface LineageAnswer {
 
 /** Merge one `lineage(of: from, direction, depth)` answer into the graph (a new graph is returned).
  * When the answer was cut at the depth limit, the nodes at that depth are marked as having more
- * beyond them in that direction; a complete answer marks `from` as fully expanded that way. */
+ * beyond them in that direction (unless they were expanded that way already); `from` is marked as
+ * expanded that way. */
 export function mergeLineage(
   graph: GraphModel, answer: LineageAnswer, fromId: string | null, direction: Direction, depth: number,
 ): GraphModel {
@@ -77,7 +79,8 @@ export function mergeLineage(
     const fresh = graphNode(node);
     const merged: GraphNode = existing ? { ...existing, quarantined: fresh.quarantined } : fresh;
     const more = new Set(merged.more);
-    if (!answer.complete && answer.cutReasons.includes("DEPTH_LIMIT") && d >= depth) more.add(direction);
+    const cutHere = !answer.complete && answer.cutReasons.includes("DEPTH_LIMIT") && d >= depth;
+    if (cutHere && !merged.done.includes(direction)) more.add(direction);
     merged.more = [...more];
     nodes.set(node.id, merged);
   }
@@ -90,7 +93,7 @@ export function mergeLineage(
   if (fromId && nodes.has(fromId)) {
     const from = { ...nodes.get(fromId)! };
     from.more = from.more.filter((d) => d !== direction); // one step beyond it is now drawn
-    if (answer.complete) from.done = [...new Set([...from.done, direction])];
+    from.done = [...new Set([...from.done, direction])];
     nodes.set(fromId, from);
   }
   // A node budget cut stays said; the depth limit holds while some node still has more beyond it.

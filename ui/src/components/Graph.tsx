@@ -49,7 +49,8 @@ export function Graph({ graph, anchorId, selectedId, highlight, onSelect, label,
       elements,
       style: [
         { selector: "node", style: { label: "data(label)", "background-color": "data(colour)", "font-size": 10,
-          color: "#111", "text-valign": "bottom", "text-margin-y": 4, width: 22, height: 22 } },
+          color: "#111", "text-valign": "bottom", "text-margin-y": 4, width: 22, height: 22,
+          "text-wrap": "wrap", "text-max-width": "140px" } },
         { selector: "edge", style: { width: 1.5, "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1",
           "target-arrow-shape": "triangle", "curve-style": "bezier", label: "data(label)", "font-size": 7, color: "#666" } },
         { selector: "node.more", style: { "border-width": 3, "border-style": "dashed", "border-color": "#d08700" } },
@@ -59,8 +60,9 @@ export function Graph({ graph, anchorId, selectedId, highlight, onSelect, label,
         { selector: "edge.highlight", style: { width: 4, "line-color": "#d7263d", "target-arrow-color": "#d7263d" } },
         { selector: "node.selected", style: { "overlay-color": "#ffbf00", "overlay-opacity": 0.35, "overlay-padding": 6 } },
       ],
-      layout: { name: "dagre", rankDir: "RL", nodeSep: 20, rankSep: 70 } as cytoscape.LayoutOptions,
-      wheelSensitivity: 0.3,
+      layout: { name: "dagre", rankDir: "RL", nodeSep: 24, rankSep: 90, padding: 24 } as cytoscape.LayoutOptions,
+      minZoom: 0.05,
+      maxZoom: 1.6,
     });
     instance.on("tap", "node", (event) => select.current?.(event.target.id()));
     cy.current = instance;

@@ -113,14 +113,19 @@ export function ImpactPage() {
               <tbody>
                 {impact.items.map((it, i) => (
                   <tr key={it.node.id} data-kind={it.kind} data-node-id={it.node.id} className={it === item ? "is-highlighted" : ""}
-                      aria-selected={it === item}>
+                     >
                     <td>{i + 1}</td>
                     <td>{it.kind} {isProductionDeployment(it) && <Badge tone="warn">production</Badge>}</td>
                     <td><NodeLink node={it.node} />
                       {it.node.__typename === "Deployment" && it.node.modelVersion && <span className="muted"> serves {it.node.modelVersion.modelName}@{it.node.modelVersion.version}</span>}
                       {"quarantined" in it.node && it.node.quarantined && <Badge tone="bad">quarantined</Badge>}</td>
                     <td>{it.depth}</td>
-                    <td><button type="button" className="linkish" onClick={() => setChosen(i)} aria-label={`Highlight the path to ${nodeLabel(it.node)}`}>{pathText(it)}</button></td>
+                    <td>
+                      <button type="button" className="small" onClick={() => setChosen(i)}>
+                        Highlight<span className="visually-hidden"> the path to {nodeLabel(it.node)}</span>
+                      </button>{" "}
+                      <span className="path">{pathText(it)}</span>
+                    </td>
                   </tr>
                 ))}
               </tbody>

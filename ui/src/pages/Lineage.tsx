@@ -136,7 +136,7 @@ export function LineagePage() {
                 </div>
               ) : <p className="muted">The lineage API does not start from a {node.kind}.</p>}
               {node.more.length > 0 && <p>The registry says more lies {node.more.join(" and ").toLowerCase()} of it: expand to see.</p>}
-              {node.done.length > 0 && <p className="muted">Fully drawn {node.done.join(" and ").toLowerCase()}.</p>}
+              {node.done.length > 0 && <p className="muted">Expanded {node.done.join(" and ").toLowerCase()}: what lies further is marked on the next nodes.</p>}
             </>
           ) : <p>Select a node to expand it.</p>}
         </aside>
