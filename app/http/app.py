@@ -434,7 +434,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             Route("/readyz", readyz, methods=["GET"]),
             *lineage_routes.routes,
             *export_routes.routes,
-            *ui_routes.routes(ui),
+            *ui_routes.routes(ui, graphiql=settings.graphiql),
         ],
         middleware=[
             Middleware(CorrelationIdMiddleware, header_name="X-Request-ID"),

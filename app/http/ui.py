@@ -100,11 +100,12 @@ class _HashedAssets(StaticFiles):
         return response
 
 
-def routes(files: UiFiles) -> list[BaseRoute]:
-    """The UI's own routes; its client routes are answered by `files.not_found`, the app's 404 handler."""
+def routes(files: UiFiles, *, graphiql: bool) -> list[BaseRoute]:
+    """The UI's own routes (GraphiQL's only while LINEAGEGRAPH_GRAPHIQL is on); its client routes are
+    answered by `files.not_found`, the app's 404 handler."""
     return [
         Route("/", files.index, methods=["GET", "HEAD"]),
-        Route("/graphiql", files.graphiql_page, methods=["GET", "HEAD"]),
+        *([Route("/graphiql", files.graphiql_page, methods=["GET", "HEAD"])] if graphiql else []),
         Mount("/assets", app=_HashedAssets(directory=files.directory / "assets", check_dir=False)),
     ]
 
