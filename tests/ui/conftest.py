@@ -121,4 +121,5 @@ def screenshot(page, name: str) -> None:
     """Keep a screenshot for the README when LINEAGEGRAPH_SCREENSHOT_DIR is set."""
     if SCREENSHOT_DIR:
         Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(Path(SCREENSHOT_DIR) / f"ui-{name}.png"), full_page=False)

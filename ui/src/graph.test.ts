@@ -117,3 +117,13 @@ describe("filters", () => {
     expect(keeps({ ...NO_FILTER, version: "03-15" }, node)).toBe(true);
   });
 });
+
+describe("the benchmark's synthetic graph", () => {
+  it("has the nodes asked for, every edge between two of them", async () => {
+    const { syntheticGraph } = await import("./pages/BenchGraph");
+    const g = syntheticGraph(500);
+    expect(g.nodes.size).toBe(500);
+    for (const e of g.edges.values()) expect(g.nodes.has(e.source) && g.nodes.has(e.target)).toBe(true);
+    expect(g.edges.size).toBeGreaterThan(700);
+  });
+});

@@ -10,6 +10,7 @@ import { ImpactPage } from "./pages/Impact";
 import { GatePage } from "./pages/Gate";
 import { IncidentsPage } from "./pages/Incidents";
 import { SignInPage } from "./pages/SignIn";
+import { BenchGraphPage } from "./pages/BenchGraph";
 import "./styles.css";
 
 function Who() {
@@ -47,6 +48,7 @@ function Shell() {
           <Route path="/gate" element={<GatePage />} />
           <Route path="/incidents" element={<IncidentsPage />} />
           <Route path="/signin" element={<SignInPage />} />
+          <Route path="/bench/graph" element={<BenchGraphPage />} />
           <Route path="*" element={<p>No such page. <Link to="/">Search the registry</Link>.</p>} />
         </Routes>
       </main>
