@@ -9,6 +9,7 @@ import {
   AuditTrailQuery, DatasetPage, DatasetVersionPage, DeploymentPage, FeaturePage, GateQuery, JobPage, ModelPage,
   ModelVersionPage, RunPage, TeamPage,
 } from "../operations";
+import type { TypedDocumentString } from "../gql/graphql";
 import { useSession } from "../session";
 import { useQuery } from "../useQuery";
 import { Badge, Loading, Meta, NodeLink, Problem, Section, when } from "../components/common";
@@ -116,20 +117,28 @@ function AuditTrail({ id }: { id: string }) {
   );
 }
 
+type Root<T> = NonNullable<T[Exclude<keyof T, "__typename">]>;
+
+/** The page of one kind: its query by id, then loading, refusal, "no such", or the page drawn from
+ * the answer's one root field, with the audit trail last. */
+function entityPage<T extends object>(document: TypedDocumentString<T, { id: string }>, what: string,
+                                      draw: (node: Root<T>) => ReactNode) {
+  return function EntityView({ id }: { id: string }) {
+    const state = useQuery(document, { id });
+    return <Frame state={state} what={what}>{(node) => <>{draw(node)}<AuditTrail id={id} /></>}</Frame>;
+  };
+}
+
 /** Loading, refusal, "no such", or the one root field of a page's answer. */
-function Frame<T extends object>({ state, what, children }: { state: { data: T | null; error: ApiError | null; loading: boolean }; what: string; children: (d: NonNullable<T[Exclude<keyof T, "__typename">]>) => ReactNode }) {
+function Frame<T extends object>({ state, what, children }: { state: { data: T | null; error: ApiError | null; loading: boolean }; what: string; children: (d: Root<T>) => ReactNode }) {
   if (state.error) return <Problem error={state.error} />;
   if (state.loading || !state.data) return <Loading what={what} />;
   const value = Object.values(state.data as object)[0];
   if (value == null) return <p role="alert">No such {what} (it may have been removed).</p>;
-  return <>{children(value as NonNullable<T[Exclude<keyof T, "__typename">]>)}</>;
+  return <>{children(value as Root<T>)}</>;
 }
 
-function DatasetView({ id }: { id: string }) {
-  const q = useQuery(DatasetPage, { id });
-  return (
-    <Frame state={q} what="dataset">
-      {(d) => {
+const DatasetView = entityPage(DatasetPage, "dataset", (d) => {
         const key = { namespace: d.namespace, name: d.name };
         return (
           <>
@@ -153,19 +162,11 @@ function DatasetView({ id }: { id: string }) {
                 </tbody>
               </table>
             </Section>
-            <AuditTrail id={d.id} />
           </>
         );
-      }}
-    </Frame>
-  );
-}
+      });
 
-function DatasetVersionView({ id }: { id: string }) {
-  const q = useQuery(DatasetVersionPage, { id });
-  return (
-    <Frame state={q} what="dataset version">
-      {(v) => {
+const DatasetVersionView = entityPage(DatasetVersionPage, "dataset version", (v) => {
         const key = { namespace: v.namespace, name: v.name, version: v.version };
         return (
           <>
@@ -184,19 +185,11 @@ function DatasetVersionView({ id }: { id: string }) {
                   {o.quarantined && <Badge tone="bad">quarantined</Badge>}</li>))}</ul>
             </Section>
             <HealthAndDrift what="this snapshot's recorded digest against its store" />
-            <AuditTrail id={v.id} />
           </>
         );
-      }}
-    </Frame>
-  );
-}
+      });
 
-function FeatureView({ id }: { id: string }) {
-  const q = useQuery(FeaturePage, { id });
-  return (
-    <Frame state={q} what="feature">
-      {(f) => (
+const FeatureView = entityPage(FeaturePage, "feature", (f) => (
         <>
           <Header kind="Feature" keyOf={{ group: f.group, name: f.name }} />
           <Section title="Metadata">
@@ -204,18 +197,10 @@ function FeatureView({ id }: { id: string }) {
               ["Transformation", f.transformation && <code>{f.transformation}</code>], ["Tags", f.tags.join(", ")],
               ["Derived from", <ul>{f.derivedFrom.map((s) => <li key={s.id}><NodeLink node={s} /></li>)}</ul>], ...recordRows(f)]} />
           </Section>
-          <AuditTrail id={f.id} />
         </>
-      )}
-    </Frame>
-  );
-}
+      ));
 
-function JobView({ id }: { id: string }) {
-  const q = useQuery(JobPage, { id });
-  return (
-    <Frame state={q} what="job">
-      {(j) => (
+const JobView = entityPage(JobPage, "job", (j) => (
         <>
           <Header kind="Job" keyOf={{ namespace: j.namespace, name: j.name }} />
           <Section title="Metadata">
@@ -224,18 +209,10 @@ function JobView({ id }: { id: string }) {
           <Section title="Runs">
             <ul>{j.runs.map((r) => <li key={r.id}><NodeLink node={{ __typename: "Run", ...r }} /> {r.state} {when(r.startedAt)}</li>)}</ul>
           </Section>
-          <AuditTrail id={j.id} />
         </>
-      )}
-    </Frame>
-  );
-}
+      ));
 
-function RunView({ id }: { id: string }) {
-  const q = useQuery(RunPage, { id });
-  return (
-    <Frame state={q} what="run">
-      {(r) => (
+const RunView = entityPage(RunPage, "run", (r) => (
         <>
           <Header kind="Run" keyOf={{ runId: r.runId }} />
           <Section title="Metadata">
@@ -250,18 +227,10 @@ function RunView({ id }: { id: string }) {
             <h3>Produced</h3>
             <ul>{r.outputs.map((a) => <li key={a.id}><NodeLink node={a} /></li>)}</ul>
           </Section>
-          <AuditTrail id={r.id} />
         </>
-      )}
-    </Frame>
-  );
-}
+      ));
 
-function ModelView({ id }: { id: string }) {
-  const q = useQuery(ModelPage, { id });
-  return (
-    <Frame state={q} what="model">
-      {(m) => (
+const ModelView = entityPage(ModelPage, "model", (m) => (
         <>
           <Header kind="Model" keyOf={{ name: m.name }} />
           <Section title="Metadata">
@@ -278,18 +247,10 @@ function ModelView({ id }: { id: string }) {
                 </tr>))}</tbody>
             </table>
           </Section>
-          <AuditTrail id={m.id} />
         </>
-      )}
-    </Frame>
-  );
-}
+      ));
 
-function ModelVersionView({ id }: { id: string }) {
-  const q = useQuery(ModelVersionPage, { id });
-  return (
-    <Frame state={q} what="model version">
-      {(v) => {
+const ModelVersionView = entityPage(ModelVersionPage, "model version", (v) => {
         const key = { model: v.modelName, version: v.version };
         return (
           <>
@@ -322,13 +283,9 @@ function ModelVersionView({ id }: { id: string }) {
             </Section>
             <HealthAndDrift what="alerts on the deployments serving it, and its artifact's digest" />
             <Documents kind="ModelVersion" keyOf={key} />
-            <AuditTrail id={v.id} />
           </>
         );
-      }}
-    </Frame>
-  );
-}
+      });
 
 function ChecksAndApprovals({ model, version }: { model: string; version: string }) {
   const gate = useQuery(GateQuery, { model, version, stage: "PRODUCTION" });
@@ -350,11 +307,7 @@ function ChecksAndApprovals({ model, version }: { model: string; version: string
   );
 }
 
-function DeploymentView({ id }: { id: string }) {
-  const q = useQuery(DeploymentPage, { id });
-  return (
-    <Frame state={q} what="deployment">
-      {(d) => {
+const DeploymentView = entityPage(DeploymentPage, "deployment", (d) => {
         const key = { environment: d.environment, name: d.name };
         return (
           <>
@@ -376,25 +329,13 @@ function DeploymentView({ id }: { id: string }) {
             </Section>
             <HealthAndDrift what="Alertmanager alerts and recorded health signals" />
             <Documents kind="Deployment" keyOf={key} />
-            <AuditTrail id={d.id} />
           </>
         );
-      }}
-    </Frame>
-  );
-}
+      });
 
-function TeamView({ id }: { id: string }) {
-  const q = useQuery(TeamPage, { id });
-  return (
-    <Frame state={q} what="team">
-      {(t) => (
+const TeamView = entityPage(TeamPage, "team", (t) => (
         <>
           <Header kind="Team" keyOf={{ name: t.name }} />
           <Section title="Metadata"><Meta rows={[["Description", t.description], ...recordRows(t)]} /></Section>
-          <AuditTrail id={t.id} />
         </>
-      )}
-    </Frame>
-  );
-}
+      ));

@@ -15,34 +15,23 @@ const KINDS: { value: CatalogKind; label: string }[] = [
 
 type Hit = SearchResult["search"][number];
 
-/** The team owning a hit (for versions and deployments: their dataset's or model's). */
-export function ownerOf(node: Hit["node"]): string | null {
+/** The team owning a hit and what describes it: for versions, runs and deployments, those of their
+ * dataset, job or model. */
+export function ownerAndDescription(node: Hit["node"]): [string | null, string | null] {
   switch (node.__typename) {
     case "Dataset": case "Feature": case "Job": case "Model":
-      return node.ownerName ?? null;
+      return [node.ownerName ?? null, node.description ?? null];
     case "DatasetVersion":
-      return node.dataset?.ownerName ?? null;
+      return [node.dataset?.ownerName ?? null, node.dataset?.description ?? null];
     case "ModelVersion":
-      return node.model?.ownerName ?? null;
+      return [node.model?.ownerName ?? null, node.description ?? null];
     case "Run":
-      return node.job?.ownerName ?? null;
+      return [node.job?.ownerName ?? null, node.job?.description ?? null];
     case "Deployment":
-      return node.modelVersion?.model?.ownerName ?? null;
+      return [node.modelVersion?.model?.ownerName ?? null,
+        node.modelVersion ? `serves ${node.modelVersion.modelName}@${node.modelVersion.version}` : "serves nothing"];
     case "Team":
-      return node.name;
-  }
-}
-
-export function descriptionOf(node: Hit["node"]): string | null {
-  switch (node.__typename) {
-    case "Dataset": case "Feature": case "Job": case "Model": case "Team": case "ModelVersion":
-      return node.description ?? null;
-    case "DatasetVersion":
-      return node.dataset?.description ?? null;
-    case "Run":
-      return node.job?.description ?? null;
-    case "Deployment":
-      return node.modelVersion ? `serves ${node.modelVersion.modelName}@${node.modelVersion.version}` : "serves nothing";
+      return [node.name, node.description ?? null];
   }
 }
 
@@ -116,8 +105,8 @@ export function SearchPage() {
                       </ul>
                     )}
                   </td>
-                  <td>{ownerOf(node) ?? <span className="muted">nobody</span>}</td>
-                  <td>{descriptionOf(node)}</td>
+                  <td>{ownerAndDescription(node)[0] ?? <span className="muted">nobody</span>}</td>
+                  <td>{ownerAndDescription(node)[1]}</td>
                 </tr>
               ))}
             </tbody>
