@@ -14,12 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from app.core.config import Settings
-from app.http.errors import refusal
 
 # Paths that belong to the service, never to the UI's client routes: an unknown one is a 404, not
 # the app's page (a mistyped API path must not answer 200 with HTML).
@@ -70,11 +69,12 @@ class UiFiles:
     async def not_found(self, request: Request, exc: Exception) -> Response:
         """What no route answers: a client route (`/entity/…`, `/impact?…`) asked for with GET is the
         app's page; a file the build put at the top (an icon) is that file; anything else, and any
-        unknown service path, is the usual JSON 404. (The app's 404 handler rather than a catch-all
-        route, so a known path asked with the wrong method stays 405.)"""
+        unknown service path, is Starlette's plain 404 as before — no error code, so a client (the
+        pipeline CLI) tells "nothing is served here" from "this endpoint refused". (The app's 404
+        handler rather than a catch-all route, so a known path asked with the wrong method stays 405.)"""
         path = request.url.path.lstrip("/")
         first = path.split("/", 1)[0]
-        nowhere = refusal(404, "NOT_FOUND", f"Nothing is served at /{path[:200]}.")
+        nowhere = PlainTextResponse("Not Found", status_code=404)
         if request.method not in ("GET", "HEAD") or first in SERVICE_PREFIXES:
             return nowhere
         if "/" not in path and "." in path:
