@@ -100,6 +100,15 @@ def test_the_impact_view_lists_the_production_deployment_first_with_its_path_hig
     _assert_accessible(page, "impact view")
     page.get_by_role("button", name=f"Highlight the path to {PRODUCTION}").click()
     screenshot(page, "impact")
+
+    # From a time window of the dataset: the versions created in it are the starts.
+    window = {"kind": "Dataset", "namespace": "s3://raw", "name": "transactions"}
+    page.goto("/impact?" + urlencode({**window, "from": "2026-03-08T00:00", "to": "2026-03-09T00:00"}))
+    rows.first.wait_for()
+    assert PRODUCTION in rows.first.inner_text()
+    assert page.get_by_label("Versions created from (UTC)").input_value() == "2026-03-08T00:00"
+    page.goto("/impact?" + urlencode({**window, "from": "2020-01-01T00:00", "to": "2020-02-01T00:00"}))
+    assert page.get_by_test_id("nothing-downstream").inner_text() == "No version lies in that window."
     assert page.errors == []
 
 
@@ -229,6 +238,12 @@ def test_a_steward_quarantines_then_rolls_back_from_the_ui_and_the_pages_show_it
     done = rollback.get_by_test_id("rollback-outcome")
     done.wait_for()
     assert "Rolled back from credit-scoring@2 to credit-scoring@1" in done.inner_text()
+    # Staging never served anything before credit-scoring@2: the registry refuses, and says why.
+    staging = page.locator("[data-deployment='STAGING/credit-scoring-staging']")
+    staging.get_by_role("button").click()
+    refused = staging.get_by_test_id("rollback-outcome")
+    refused.wait_for()
+    assert refused.inner_text().strip().startswith("Refused (CONFLICT):")
     _assert_accessible(page, "impact view after the response")
 
     page.goto(f"/entity/Deployment/{demo['production']}")
