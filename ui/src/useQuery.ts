@@ -28,7 +28,6 @@ export function useQuery<R, V>(document: TypedDocumentString<R, V>, variables: V
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [document, key, round]);
   const reload = useCallback(() => setRound((r) => r + 1), []);
   return { data, error, loading, reload };

@@ -71,7 +71,6 @@ export function Graph({ graph, anchorId, selectedId, highlight, onSelect, label,
       instance.destroy();
       cy.current = null;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [graph, anchorId]);
 
   useEffect(() => {

@@ -57,7 +57,6 @@ export function LineagePage() {
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [startKey, asOf]);
 
   const shown = useMemo(() => filtered(graph, filter, anchor), [graph, filter, anchor]);
