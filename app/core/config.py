@@ -24,6 +24,11 @@ def default_policy_file() -> Path:
     return checkout if checkout.is_file() else _PACKAGE_DIR / "_policies" / "promotion.yaml"
 
 
+def default_ui_dir() -> Path:
+    """The built UI (`ui/dist`, written by `npm run build` in `ui/`) beside the package in a checkout."""
+    return _PACKAGE_DIR.parent / "ui" / "dist"
+
+
 def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "lineagegraph"
 
@@ -51,6 +56,8 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=64, alias="LINEAGEGRAPH_WORKERS")
     graphiql: bool = Field(default=True, alias="LINEAGEGRAPH_GRAPHIQL")
     log_level: str = Field(default="INFO", alias="LINEAGEGRAPH_LOG_LEVEL")
+    # The built registry UI served at / (and the bundled GraphiQL); without a build, / says how to make one.
+    ui_dir: Path = Field(default_factory=default_ui_dir, alias="LINEAGEGRAPH_UI_DIR")
     max_body_bytes: int = Field(default=1_048_576, ge=1024, alias="LINEAGEGRAPH_MAX_BODY_BYTES")
     # Seconds one Neo4j transaction may run before the server aborts it.
     tx_timeout: float = Field(default=15.0, gt=0, alias="LINEAGEGRAPH_TX_TIMEOUT")

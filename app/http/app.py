@@ -37,6 +37,7 @@ from app.system.migrations import latest_version, migrate
 from app.http import alertmanager as alertmanager_routes
 from app.http import exports as export_routes
 from app.http import lineage_events as lineage_routes
+from app.http import ui as ui_routes
 from app.openlineage.service import LineageIngest
 from app.events.deliverer import Deliverer, DeliveryOptions
 from app.core.cypher import QueryCatalog, QueryFileError, load_queries, statement_of
@@ -61,7 +62,15 @@ _PREPARE_TIMEOUT_SECONDS = 120.0
 
 
 class RegistryGraphQL(GraphQL):
-    """Strawberry's ASGI app with our typed context and our error vocabulary."""
+    """Strawberry's ASGI app with our typed context and our error vocabulary, and GraphiQL from the
+    service's own files (app/http/ui.py) rather than Strawberry's page, which loads it from a CDN."""
+
+    def __init__(self, *args, ui: ui_routes.UiFiles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ui = ui
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return self.ui.graphiql()
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -413,8 +422,10 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             await preparer.stop()
             await db.close()
 
+    ui = ui_routes.ui_files(settings)
     graphql_app = RegistryGraphQL(
         schema,
+        ui=ui,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=True,
     )
@@ -426,6 +437,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             *lineage_routes.routes,
             *alertmanager_routes.routes,
             *export_routes.routes,
+            *ui_routes.routes(ui, graphiql=settings.graphiql),
         ],
         middleware=[
             Middleware(CorrelationIdMiddleware, header_name="X-Request-ID"),
@@ -433,7 +445,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
             Middleware(Authenticate, settings=settings),
         ],
-        exception_handlers={DomainError: _domain_error, Exception: _unexpected_error},
+        # 404: what no route answers may be one of the UI's client routes (app/http/ui.py).
+        exception_handlers={DomainError: _domain_error, Exception: _unexpected_error, 404: ui.not_found},
         lifespan=lifespan,
     )
     app.state.settings = settings
