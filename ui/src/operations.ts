@@ -101,6 +101,15 @@ const VerificationFields = graphql(`
 `);
 void VerificationFields;
 
+// What a dataset or model version's page shows of its verifications: the last and the ten newest.
+const VerifiedArtifactFields = graphql(`
+  fragment VerifiedArtifactFields on VerifiedArtifact {
+    lastVerification { ...VerificationFields }
+    verifications(first: 10) { ...VerificationFields }
+  }
+`);
+void VerifiedArtifactFields;
+
 const RecordFields = graphql(`
   fragment RecordFields on Record { id createdAt updatedAt createdBy updatedBy }
 `);
@@ -122,8 +131,7 @@ export const DatasetVersionPage = graphql(`
       ...RecordFields namespace name version digest rowCount description quarantined
       dataset { id ownerName owner { name description } license privacy versions { id version createdAt quarantined } }
       producedBy { id runId jobName state endedAt }
-      lastVerification { ...VerificationFields }
-      verifications(first: 10) { ...VerificationFields }
+      ...VerifiedArtifactFields
     }
   }
 `);
@@ -185,8 +193,7 @@ export const ModelVersionPage = graphql(`
       deployments { id environment name status since health(recent: 0) { state firingCount } }
       stageHistory { stage since until by }
       health(recent: 10) { ...HealthFields }
-      lastVerification { ...VerificationFields }
-      verifications(first: 10) { ...VerificationFields }
+      ...VerifiedArtifactFields
     }
   }
 `);
