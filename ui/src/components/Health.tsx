@@ -24,7 +24,7 @@ export function HealthSummary({ health, subject }: { health: HealthFieldsFragmen
         <HealthBadge state={health.state} /> {text.meaning}; {health.firingCount} firing of {health.signalCount} signal(s) recorded on {subject}.
       </p>
       {health.recentSignals.length === 0 ? (
-        <p className="muted">No health signal recorded: Alertmanager alerts and <code>recordHealthSignal</code> reports on {subject} show here.</p>
+        <p className="muted">Alertmanager alerts and <code>recordHealthSignal</code> reports on {subject} will show here.</p>
       ) : (
         <table aria-label="Recent health signals" data-testid="signals">
           <thead><tr>
