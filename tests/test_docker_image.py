@@ -1,9 +1,10 @@
 """The image and the compose file, where a Docker engine that can reach an image registry answers.
 
 Our own machines have none that can: Debian's docker.io engine starts there, but no image
-registry is reachable, so `FROM python:3.11-slim` cannot be pulled. The test then skips and says
-why; tests/test_packaging.py covers the same files without Docker (the wheel built from exactly
-what the Dockerfile copies, installed and served).
+registry is reachable, so `FROM node:20-slim` (the UI stage) and `FROM python:3.11-slim` cannot
+be pulled. The test then skips and says why; tests/test_packaging.py covers the same files without
+Docker (the wheel built from exactly what the Dockerfile copies, installed and served, and the UI
+stage's output checked against the checkout's build).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 
 from tests.conftest import REPO, wait_until_ready
 
-BASE_IMAGES = ("python:3.11-slim", "neo4j:5.26-community")
+BASE_IMAGES = ("node:20-slim", "python:3.11-slim", "neo4j:5.26-community")
 
 
 def _docker(*args: str, timeout: float = 600, env: dict | None = None) -> subprocess.CompletedProcess:

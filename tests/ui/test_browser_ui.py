@@ -62,7 +62,8 @@ def test_search_finds_the_corrupted_raw_snapshot(demo, open_ui, token_for):
     hits.get_by_role("link", name="@2026-03-08").first.click()
     assert page.get_by_test_id("entity-title").inner_text().strip() == "s3://raw/transactions@2026-03-08"
     page.get_by_text("Double-loaded partition").wait_for()
-    assert page.get_by_test_id("health-and-drift").is_visible()  # the place issue #14's fields will fill
+    # Never verified, and said so (test_browser_health.py follows signals and drift).
+    assert "never verified" in page.get_by_test_id("last-verification").inner_text()
     _assert_accessible(page, "dataset version page")
     assert page.errors == []
 

@@ -127,3 +127,17 @@ describe("the benchmark's synthetic graph", () => {
     expect(g.edges.size).toBeGreaterThan(700);
   });
 });
+
+describe("health on graph nodes", () => {
+  it("keeps a deployment's or model version's health from the answer, the newest answer's winning", () => {
+    const critical = { ...dep("d", "PRODUCTION"), health: { state: "CRITICAL" } };
+    let g = mergeLineage(emptyGraph(), answer(true, [[0, mv("m", "2")], [1, critical]], [["d", "SERVES", "m"]]), "m", "DOWNSTREAM", 1);
+    expect(g.nodes.get("d")!.health).toBe("CRITICAL");
+    expect(g.nodes.get("m")!.health).toBeUndefined(); // not selected: nothing said, not "healthy"
+    // Expanding again after the alert resolved: the node shows the state now, not the first one.
+    g = mergeLineage(g, answer(true, [[0, { ...critical, health: { state: "HEALTHY" } }]], []), "d", "DOWNSTREAM", 1);
+    expect(g.nodes.get("d")!.health).toBe("HEALTHY");
+    expect(impactGraph(null, [{ node: { ...mv("m", "2"), health: { state: "DEGRADED" } }, path: { nodes: [{ kind: "ModelVersion", id: "m" }], edges: [] } }])
+      .nodes.get("m")!.health).toBe("DEGRADED");
+  });
+});

@@ -13,6 +13,8 @@ export interface GraphNode {
   environment?: string;
   version?: string;
   quarantined?: boolean;
+  /** A deployment's or model version's health state (issue #14), when the answer carried it. */
+  health?: string;
   /** Directions in which the registry said more lies beyond this node (a cut answer). */
   more: Direction[];
   /** Directions already expanded from this node: the next step that way is drawn, and whatever lies
@@ -42,7 +44,9 @@ export function edgeId(source: string, type: string, target: string): string {
   return `${source}|${type}|${target}`;
 }
 
-export function graphNode(node: NodeLike & { quarantined?: boolean | null; id: string }): GraphNode {
+type HealthLike = { health?: { state: string } | null };
+
+export function graphNode(node: NodeLike & HealthLike & { quarantined?: boolean | null; id: string }): GraphNode {
   const kind = kindOf(node);
   const key = keyOf(node);
   return {
@@ -53,6 +57,7 @@ export function graphNode(node: NodeLike & { quarantined?: boolean | null; id: s
     environment: kind === "Deployment" ? (node.environment ?? undefined) : undefined,
     version: kind === "DatasetVersion" || kind === "ModelVersion" ? (node.version ?? undefined) : undefined,
     quarantined: node.quarantined ?? undefined,
+    health: node.health?.state ?? undefined,
     more: [],
     done: [],
   };
@@ -61,7 +66,7 @@ export function graphNode(node: NodeLike & { quarantined?: boolean | null; id: s
 export interface LineageAnswer {
   complete: boolean;
   cutReasons: string[];
-  nodes: { depth: number; node: NodeLike & { id: string; quarantined?: boolean | null } }[];
+  nodes: { depth: number; node: NodeLike & HealthLike & { id: string; quarantined?: boolean | null } }[];
   edges: { source: string; type: string; target: string }[];
 }
 
@@ -77,7 +82,7 @@ export function mergeLineage(
   for (const { depth: d, node } of answer.nodes) {
     const existing = nodes.get(node.id);
     const fresh = graphNode(node);
-    const merged: GraphNode = existing ? { ...existing, quarantined: fresh.quarantined } : fresh;
+    const merged: GraphNode = existing ? { ...existing, quarantined: fresh.quarantined, health: fresh.health } : fresh;
     const more = new Set(merged.more);
     const cutHere = !answer.complete && answer.cutReasons.includes("DEPTH_LIMIT") && d >= depth;
     if (cutHere && !merged.done.includes(direction)) more.add(direction);
@@ -127,7 +132,7 @@ export function pathEdges(path: PathLike): GraphEdge[] {
 /** The graph of an impact answer: the union of its items' explanation paths. */
 export function impactGraph(
   start: GraphNode | null,
-  items: { node: NodeLike & { id: string; quarantined?: boolean | null }; path: PathLike }[],
+  items: { node: NodeLike & HealthLike & { id: string; quarantined?: boolean | null }; path: PathLike }[],
 ): GraphModel {
   const graph = emptyGraph();
   if (start) graph.nodes.set(start.id, start);

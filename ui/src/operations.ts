@@ -42,7 +42,14 @@ export const LineageQuery = graphql(`
     lineage(of: $of, direction: $direction, depth: $depth, asOf: $asOf) {
       complete
       cutReasons
-      nodes { depth node { ...NodeFields } }
+      nodes {
+        depth
+        node {
+          ...NodeFields
+          ... on Deployment { health(recent: 0) { state firingCount } }
+          ... on ModelVersion { health(recent: 0) { state firingCount } }
+        }
+      }
       edges { source type target }
     }
   }
@@ -63,12 +70,45 @@ export const ImpactQuery = graphql(`
       items {
         kind
         depth
-        node { ...NodeFields ... on Deployment { modelVersion { modelName version } } }
+        node {
+          ...NodeFields
+          ... on Deployment { modelVersion { modelName version } health(recent: 0) { state firingCount } }
+          ... on ModelVersion { health(recent: 0) { state firingCount } }
+        }
         path { nodes { kind id name } edges }
       }
     }
   }
 `);
+
+// Health (issue #14): the state, the firing count and the newest signals, each with its incident.
+const HealthFields = graphql(`
+  fragment HealthFields on Health {
+    state firingCount signalCount
+    recentSignals {
+      id metric severity status source value threshold startsAt endsAt recordedAt recordedBy serving summary
+      incident { id status reason }
+    }
+  }
+`);
+void HealthFields;
+
+// An artifact verification: what the service read from the store against the recorded digest.
+const VerificationFields = graphql(`
+  fragment VerificationFields on ArtifactVerification {
+    id outcome verifiedAt verifiedBy uri expectedDigest actualDigest detail form fileCount bytes
+  }
+`);
+void VerificationFields;
+
+// What a dataset or model version's page shows of its verifications: the last and the ten newest.
+const VerifiedArtifactFields = graphql(`
+  fragment VerifiedArtifactFields on VerifiedArtifact {
+    lastVerification { ...VerificationFields }
+    verifications(first: 10) { ...VerificationFields }
+  }
+`);
+void VerifiedArtifactFields;
 
 const RecordFields = graphql(`
   fragment RecordFields on Record { id createdAt updatedAt createdBy updatedBy }
@@ -91,6 +131,7 @@ export const DatasetVersionPage = graphql(`
       ...RecordFields namespace name version digest rowCount description quarantined
       dataset { id ownerName owner { name description } license privacy versions { id version createdAt quarantined } }
       producedBy { id runId jobName state endedAt }
+      ...VerifiedArtifactFields
     }
   }
 `);
@@ -149,8 +190,10 @@ export const ModelVersionPage = graphql(`
       producedBy { id runId jobName state endedAt }
       derivedFrom { id modelName version }
       metrics { metric value datasetVersion { id namespace name version } }
-      deployments { id environment name status since }
+      deployments { id environment name status since health(recent: 0) { state firingCount } }
       stageHistory { stage since until by }
+      health(recent: 10) { ...HealthFields }
+      ...VerifiedArtifactFields
     }
   }
 `);
@@ -164,6 +207,7 @@ export const DeploymentPage = graphql(`
         since until by rollback rollbackReason breakGlass { reason by overrode }
         modelVersion { id modelName version }
       }
+      health(recent: 10) { ...HealthFields }
     }
   }
 `);
@@ -186,7 +230,7 @@ export const GateQuery = graphql(`
   query Gate($model: String!, $version: String!, $stage: Stage!) {
     gateStatus(modelVersion: { model: $model, version: $version }, stage: $stage) {
       allowed stage currentStage riskTier
-      unmet { kind message dataset license privacyClass check status metric min max value have need stage }
+      unmet { kind message dataset license privacyClass check status metric min max value have need stage node outcome expectedDigest actualDigest }
       checks { kind status evidenceUri note recordedBy recordedAt }
       approvals { approver roles stage note approvedAt }
     }

@@ -40,6 +40,7 @@ export function Graph({ graph, anchorId, selectedId, highlight, onSelect, label,
           n.quarantined ? "quarantined" : "",
           n.more.length ? "more" : "",
           n.id === anchorId ? "anchor" : "",
+          n.health === "CRITICAL" || n.health === "DEGRADED" ? `health-${n.health.toLowerCase()}` : "",
         ].join(" "),
       })),
       ...[...graph.edges.values()].map((e) => ({ data: { id: e.id, source: e.source, target: e.target, label: e.type } })),
@@ -55,6 +56,9 @@ export function Graph({ graph, anchorId, selectedId, highlight, onSelect, label,
           "target-arrow-shape": "triangle", "curve-style": "bezier", label: "data(label)", "font-size": 7, color: "#666" } },
         { selector: "node.more", style: { "border-width": 3, "border-style": "dashed", "border-color": "#d08700" } },
         { selector: "node.quarantined", style: { shape: "diamond" } },
+        // Health shows as a solid ring (and in words in the node list): red critical, amber degraded.
+        { selector: "node.health-critical", style: { "border-width": 4, "border-style": "double", "border-color": "#b00020" } },
+        { selector: "node.health-degraded", style: { "border-width": 3, "border-style": "solid", "border-color": "#8a5a00" } },
         { selector: "node.anchor", style: { "border-width": 3, "border-color": "#000" } },
         { selector: "node.highlight", style: { "background-color": "#d7263d", width: 30, height: 30 } },
         { selector: "edge.highlight", style: { width: 4, "line-color": "#d7263d", "target-arrow-color": "#d7263d" } },
@@ -110,6 +114,7 @@ export function Graph({ graph, anchorId, selectedId, highlight, onSelect, label,
               >
                 <span className="kind">{n.kind}</span> {n.label}
                 {n.quarantined ? " (quarantined)" : ""}
+                {n.health && n.health !== "UNKNOWN" ? ` — health ${n.health.toLowerCase()}` : ""}
                 {n.more.length ? ` — more ${n.more.map((d) => d.toLowerCase()).join(" and ")}` : ""}
               </button>
             </li>

@@ -1,6 +1,6 @@
 // The entity page of every kind: metadata, versions, owner team, stage history, checks and approvals,
-// deployments, the audit trail, links to the exports and the compliance report, and the place where
-// health and drift will show (issue #14).
+// deployments, the audit trail, links to the exports and the compliance report, and health and drift
+// (issue #14: signals on deployments and model versions, artifact verifications of versions).
 import { useState, type ReactNode } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError, openDocument } from "../api";
@@ -9,10 +9,12 @@ import {
   AuditTrailQuery, DatasetPage, DatasetVersionPage, DeploymentPage, FeaturePage, GateQuery, JobPage, ModelPage,
   ModelVersionPage, RunPage, TeamPage,
 } from "../operations";
-import type { TypedDocumentString } from "../gql/graphql";
+import type { HealthFieldsFragment, TypedDocumentString, VerificationFieldsFragment } from "../gql/graphql";
 import { useSession } from "../session";
 import { useQuery } from "../useQuery";
 import { Badge, Loading, Meta, NodeLink, Problem, Section, when } from "../components/common";
+import { HealthBadge, HealthSummary, VerificationSummary } from "../components/Health";
+import { blocksGates } from "../health";
 
 export function EntityPage() {
   const { kind, id } = useParams();
@@ -26,7 +28,9 @@ export function EntityPage() {
   return <View id={id} />;
 }
 
-function Header({ kind, keyOf, quarantined, extra }: { kind: Kind; keyOf: Key; quarantined?: boolean | null; extra?: ReactNode }) {
+function Header({ kind, keyOf, quarantined, health, drift, extra }: {
+  kind: Kind; keyOf: Key; quarantined?: boolean | null; health?: string; drift?: string | null; extra?: ReactNode;
+}) {
   const lineage = lineageStart(kind, keyOf);
   const impact = impactStart(kind, keyOf);
   return (
@@ -34,6 +38,8 @@ function Header({ kind, keyOf, quarantined, extra }: { kind: Kind; keyOf: Key; q
       <p className="muted">{kind}</p>
       <h1 data-testid="entity-title">
         {labelOf(kind, keyOf)} {quarantined && <Badge tone="bad">quarantined</Badge>}
+        {health && health !== "UNKNOWN" && <HealthBadge state={health} />}
+        {drift && blocksGates(drift) && <Badge tone="bad">artifact {drift}</Badge>}
       </h1>
       <nav aria-label="Views of this asset" className="views">
         {lineage && <Link to={`/lineage?${toQuery(kind, keyOf)}`}>Lineage graph</Link>}
@@ -55,14 +61,17 @@ function recordRows(r: { id: string; createdAt: string; updatedAt: string; creat
           ["Last changed", `${when(r.updatedAt)}${r.updatedBy ? ` by ${r.updatedBy}` : ""}`], ["Id", <code>{r.id}</code>]];
 }
 
-/** Where health signals and artifact drift will show once issue #14's fields are in the schema. */
-function HealthAndDrift({ what }: { what: string }) {
+/** Health and drift: the health of a deployment or model version (its own signals), and the last
+ * verification of a version's artifact with its history; each part only where the kind has it. */
+function HealthAndDrift({ health, last, history, subject }: {
+  health?: HealthFieldsFragment; last?: VerificationFieldsFragment | null; history?: VerificationFieldsFragment[]; subject: string;
+}) {
   return (
     <Section title="Health and drift" id="health-and-drift">
-      <p className="muted" data-testid="health-and-drift">
-        Not in the registry's schema yet: monitoring signals and artifact digest verification ({what}) will show here
-        when the API offers them (issue #14).
-      </p>
+      <div data-testid="health-and-drift">
+        {health && <HealthSummary health={health} subject={subject} />}
+        {history && <VerificationSummary last={last} history={history} what={subject} />}
+      </div>
     </Section>
   );
 }
@@ -170,7 +179,7 @@ const DatasetVersionView = entityPage(DatasetVersionPage, "dataset version", (v)
         const key = { namespace: v.namespace, name: v.name, version: v.version };
         return (
           <>
-            <Header kind="DatasetVersion" keyOf={key} quarantined={v.quarantined} />
+            <Header kind="DatasetVersion" keyOf={key} quarantined={v.quarantined} drift={v.lastVerification?.outcome} />
             <Section title="Metadata">
               <Meta rows={[
                 ["Dataset", v.dataset && <NodeLink node={{ __typename: "Dataset", id: v.dataset.id, namespace: v.namespace, name: v.name }} />],
@@ -184,7 +193,7 @@ const DatasetVersionView = entityPage(DatasetVersionPage, "dataset version", (v)
                 <li key={o.id}><NodeLink node={{ __typename: "DatasetVersion", id: o.id, namespace: v.namespace, name: v.name, version: o.version }} />
                   {o.quarantined && <Badge tone="bad">quarantined</Badge>}</li>))}</ul>
             </Section>
-            <HealthAndDrift what="this snapshot's recorded digest against its store" />
+            <HealthAndDrift last={v.lastVerification} history={v.verifications} subject="this snapshot" />
           </>
         );
       });
@@ -254,7 +263,8 @@ const ModelVersionView = entityPage(ModelVersionPage, "model version", (v) => {
         const key = { model: v.modelName, version: v.version };
         return (
           <>
-            <Header kind="ModelVersion" keyOf={key} quarantined={v.quarantined}
+            <Header kind="ModelVersion" keyOf={key} quarantined={v.quarantined} health={v.health.state}
+                    drift={v.lastVerification?.outcome}
                     extra={<Link to={`/gate?model=${encodeURIComponent(v.modelName)}&version=${encodeURIComponent(v.version)}`}>Gate</Link>} />
             <Section title="Metadata">
               <Meta rows={[["Model", v.model && <NodeLink node={{ __typename: "Model", id: v.model.id, name: v.modelName }} />],
@@ -279,9 +289,9 @@ const ModelVersionView = entityPage(ModelVersionPage, "model version", (v) => {
             </Section>
             <Section title="Deployments" id="deployments">
               {v.deployments.length === 0 ? <p>Serves nowhere.</p> : (
-                <ul>{v.deployments.map((d) => <li key={d.id}><NodeLink node={{ __typename: "Deployment", ...d }} /> {d.status} since {when(d.since)}</li>)}</ul>)}
+                <ul>{v.deployments.map((d) => <li key={d.id}><NodeLink node={{ __typename: "Deployment", ...d }} /> {d.status} since {when(d.since)} <HealthBadge state={d.health.state} firing={d.health.firingCount} /></li>)}</ul>)}
             </Section>
-            <HealthAndDrift what="alerts on the deployments serving it, and its artifact's digest" />
+            <HealthAndDrift health={v.health} last={v.lastVerification} history={v.verifications} subject="this model version" />
             <Documents kind="ModelVersion" keyOf={key} />
           </>
         );
@@ -311,7 +321,7 @@ const DeploymentView = entityPage(DeploymentPage, "deployment", (d) => {
         const key = { environment: d.environment, name: d.name };
         return (
           <>
-            <Header kind="Deployment" keyOf={key} />
+            <Header kind="Deployment" keyOf={key} health={d.health.state} />
             <Section title="Metadata">
               <Meta rows={[["Serves", d.modelVersion ? <span data-testid="serves"><NodeLink node={{ __typename: "ModelVersion", ...d.modelVersion }} /></span> : "nothing"],
                 ["Owner team", <Owner owner={d.modelVersion?.model?.owner} />], ["Since", when(d.since)], ["Status", d.status],
@@ -327,7 +337,7 @@ const DeploymentView = entityPage(DeploymentPage, "deployment", (d) => {
                   </tr>))}</tbody>
               </table>
             </Section>
-            <HealthAndDrift what="Alertmanager alerts and recorded health signals" />
+            <HealthAndDrift health={d.health} subject="this deployment" />
             <Documents kind="Deployment" keyOf={key} />
           </>
         );

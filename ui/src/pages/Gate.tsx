@@ -4,9 +4,22 @@ import { Link, useSearchParams } from "react-router-dom";
 import type { Stage } from "../gql/graphql";
 import { GateQuery } from "../operations";
 import { useQuery } from "../useQuery";
+import { shortDigest } from "../health";
 import { Badge, Loading, Problem, Section, when } from "../components/common";
 
 const STAGES: Stage[] = ["DEVELOPMENT", "STAGING", "PRODUCTION", "ARCHIVED"];
+
+/** An ARTIFACT_DRIFT requirement's evidence: whose artifact, what its last verification found, and
+ * the recorded digest against the one read (none when the artifact is gone). */
+function ArtifactDrift({ unmet }: { unmet: { node?: string | null; outcome?: string | null; expectedDigest?: string | null; actualDigest?: string | null } }) {
+  return (
+    <div className="muted" data-testid="artifact-drift">
+      {unmet.node && <code>{unmet.node}</code>}{unmet.outcome && <> last verified {unmet.outcome}</>}: recorded{" "}
+      <code title={unmet.expectedDigest ?? undefined}>{shortDigest(unmet.expectedDigest) || "none"}</code>, read{" "}
+      {unmet.actualDigest ? <code title={unmet.actualDigest}>{shortDigest(unmet.actualDigest)}</code> : "nothing (the artifact is gone)"}.
+    </div>
+  );
+}
 
 export function GatePage() {
   const [params, setParams] = useSearchParams();
@@ -40,7 +53,8 @@ export function GatePage() {
               <ol data-testid="unmet">
                 {status.unmet.map((u, i) => (
                   <li key={i}><Badge tone="bad">{u.kind}</Badge> {u.message}
-                    {u.need != null && <span className="muted"> ({u.have ?? 0} of {u.need})</span>}</li>
+                    {u.need != null && <span className="muted"> ({u.have ?? 0} of {u.need})</span>}
+                    {u.kind === "ARTIFACT_DRIFT" && <ArtifactDrift unmet={u} />}</li>
                 ))}
               </ol>
             )}

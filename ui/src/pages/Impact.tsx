@@ -12,6 +12,7 @@ import { ImpactQuery, QuarantineMutation, RollbackMutation } from "../operations
 import { useSession } from "../session";
 import { useQuery } from "../useQuery";
 import { Graph } from "../components/Graph";
+import { HealthBadge } from "../components/Health";
 import { CutBanner } from "./Lineage";
 import { Badge, Loading, NodeLink, Problem, Section, asOfInstant, when } from "../components/common";
 
@@ -118,7 +119,8 @@ export function ImpactPage() {
                     <td>{it.kind} {isProductionDeployment(it) && <Badge tone="warn">production</Badge>}</td>
                     <td><NodeLink node={it.node} />
                       {it.node.__typename === "Deployment" && it.node.modelVersion && <span className="muted"> serves {it.node.modelVersion.modelName}@{it.node.modelVersion.version}</span>}
-                      {"quarantined" in it.node && it.node.quarantined && <Badge tone="bad">quarantined</Badge>}</td>
+                      {"quarantined" in it.node && it.node.quarantined && <Badge tone="bad">quarantined</Badge>}
+                      {"health" in it.node && it.node.health && <HealthBadge state={it.node.health.state} firing={it.node.health.firingCount} />}</td>
                     <td>{it.depth}</td>
                     <td>
                       <button type="button" className="small" onClick={() => setChosen(i)}>

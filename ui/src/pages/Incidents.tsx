@@ -49,7 +49,7 @@ export function IncidentsPage() {
       <Problem error={error} />
       {list.loading && <Loading what="incidents" />}
       {list.data && (list.data.incidents.nodes.length === 0 ? <p>No incidents.</p> : list.data.incidents.nodes.map((i) => (
-        <Section key={i.id} title={`${i.status === "OPEN" ? "Open" : "Released"}: ${i.reason}`}>
+        <Section key={i.id} id={`incident-${i.id}`} title={`${i.status === "OPEN" ? "Open" : "Released"}: ${i.reason}`}>
           <p><Badge tone={i.status === "OPEN" ? "bad" : "good"}>{i.status}</Badge> started at {i.startKind} <code>{i.startKey}</code>
             {i.windowFrom && <> (versions from {when(i.windowFrom)} until {when(i.windowTo)})</>}; opened {when(i.openedAt)} by {i.openedBy}
             {i.releasedAt && <>; released {when(i.releasedAt)} by {i.releasedBy}{i.releaseNote ? ` (“${i.releaseNote}”)` : ""}</>}.</p>
