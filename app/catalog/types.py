@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
-from neo4j.time import DateTime as Neo4jDateTime
 
 from app.artifacts import types as artifact_types
 from app.artifacts.types import ArtifactVerification
@@ -17,6 +16,7 @@ from app.catalog.repository import Relation
 from app.core.kinds import BY_LABEL, Kind, Kinds
 from app.core.context import Info
 from app.core.pagination import Connection, Edge, PageInfo, encode_cursor
+from app.core.times import stored_time
 from app.core.vocabulary import graphql_enum
 from app.monitoring import types as monitoring_types
 
@@ -32,6 +32,9 @@ DeploymentStatus = graphql_enum("DeploymentStatus")
 
 # Where a field's value is stored under another property name than the field's.
 _PROPERTY = {"owner_name": "owner", "parameters_json": "parameters", "dataset_version_ref": "dataset_version"}
+# The datetime fields: stored as Neo4j DateTimes, returned by some statements as their ISO text
+# (the lineage answers' lean node maps); either way a `datetime` here (app/core/times.py).
+_TIME_FIELDS = {"created_at", "updated_at", "started_at", "ended_at", "since", "until"}
 _ENUM_FIELDS = {"stage": Stage, "privacy": PrivacyClass, "risk_tier": RiskTier, "state": RunState,
                 "environment": Environment, "status": DeploymentStatus}
 
@@ -48,8 +51,8 @@ def from_node(cls, node: dict | None):
         if not f.init:
             continue  # a field with a resolver
         value = node.get(_PROPERTY.get(f.name, f.name))
-        if isinstance(value, Neo4jDateTime):
-            value = value.to_native()
+        if f.name in _TIME_FIELDS:
+            value = stored_time(value)
         elif f.name in _ENUM_FIELDS and value is not None:
             value = _ENUM_FIELDS[f.name](value)
         elif f.name in ("tags", "aliases") and value is None:
@@ -348,16 +351,12 @@ class ServingSpan:
         return from_node(ModelVersion, self.model_version_node)
 
 
-def _native_time(value):
-    return value.to_native() if isinstance(value, Neo4jDateTime) else value
-
-
 def _serving_span(node: dict) -> ServingSpan:
     glass = None
     if node["break_glass"]:
         glass = BreakGlass(reason=node["break_glass_reason"], by=node["break_glass_by"],
                            overrode=list(node["break_glass_overrode"]))
-    return ServingSpan(since=_native_time(node["since"]), until=_native_time(node["until"]), by=node["by"],
+    return ServingSpan(since=stored_time(node["since"]), until=stored_time(node["until"]), by=node["by"],
                        rollback=node["rollback"], rollback_reason=node["rollback_reason"], break_glass=glass,
                        model_version_node=node["model_version"])
 

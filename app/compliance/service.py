@@ -44,6 +44,7 @@ from app.core import limits
 from app.core.db import Database, Tx
 from app.core.errors import InvalidInput
 from app.core.kinds import BY_LABEL
+from app.core.times import stored_time
 from app.core.validation import in_range
 from app.incident.service import FLAGGED_KINDS, key_text
 from app.lineage import service as lineage
@@ -294,10 +295,8 @@ def label_of(kind: str, node: dict) -> str:
     return key_text(kind, node)
 
 
-def _time(value) -> datetime | None:
-    if value is None:
-        return None
-    return value.to_native() if hasattr(value, "to_native") else value
+# The node fields above that are times: the provenance statement returns them as ISO text.
+_TIMES = {"created_at", "started_at", "ended_at"}
 
 
 def _asset(kind: str, node: dict, facts: dict, *, stage: str | None, quarantined: bool | None) -> Asset:
@@ -310,7 +309,9 @@ def _asset(kind: str, node: dict, facts: dict, *, stage: str | None, quarantined
             value = json.loads(value)
         elif name == "compliance_flags":
             value = list(value)
-        fields[name] = _time(value)
+        elif name in _TIMES:
+            value = stored_time(value)
+        fields[name] = value
     for name in ("owner", "risk_tier"):
         if facts.get(name) is not None:
             fields[name] = facts[name]
@@ -333,8 +334,8 @@ def _assemble(upstream: ProvenanceAnswer, facts: dict, *, as_of: datetime, gener
         for raw in per_asset.get(node["id"], {}).get("incidents", []):
             record = incidents.get(raw["id"]) or IncidentRecord(
                 id=raw["id"], status="RELEASED" if raw["released_at"] is not None else "OPEN", reason=raw["reason"],
-                start=raw["start_key"], opened_at=_time(raw["opened_at"]), opened_by=raw["opened_by"],
-                released_at=_time(raw["released_at"]), released_by=raw["released_by"], affected=[])
+                start=raw["start_key"], opened_at=stored_time(raw["opened_at"]), opened_by=raw["opened_by"],
+                released_at=stored_time(raw["released_at"]), released_by=raw["released_by"], affected=[])
             incidents[raw["id"]] = record
             record.affected.append(labels[node["id"]])
             if record.status == "OPEN":
@@ -356,7 +357,7 @@ def _assemble(upstream: ProvenanceAnswer, facts: dict, *, as_of: datetime, gener
 
     checks, restated = [], []
     for row in sorted(facts["checks"], key=lambda r: (order[r["model_version_id"]], r["kind"])):
-        label, at = labels[row["model_version_id"]], _time(row["at"])
+        label, at = labels[row["model_version_id"]], stored_time(row["at"])
         if at > as_of:
             restated.append(Restated(model_version=label, what="check", name=row["kind"], recorded_at=at))
         else:
@@ -365,7 +366,7 @@ def _assemble(upstream: ProvenanceAnswer, facts: dict, *, as_of: datetime, gener
     measurements = []
     for row in sorted(facts["measurements"],
                       key=lambda r: (order[r["model_version_id"]], r["metric"], r["dataset_version"])):
-        label, at = labels[row["model_version_id"]], _time(row["measured_at"])
+        label, at = labels[row["model_version_id"]], stored_time(row["measured_at"])
         if at is not None and at > as_of:
             restated.append(Restated(model_version=label, what="measurement",
                                      name=f"{row['metric']} on {row['dataset_version']}", recorded_at=at))
@@ -373,16 +374,16 @@ def _assemble(upstream: ProvenanceAnswer, facts: dict, *, as_of: datetime, gener
             measurements.append(Measurement(model_version=label, metric=row["metric"], value=row["value"],
                                             dataset_version=row["dataset_version"]))
     approvals = [ApprovalRecord(model_version=labels[r["model_version_id"]], stage=r["stage"], approver=r["approver"],
-                                roles=list(r["roles"] or []), at=_time(r["at"]), note=r["note"])
-                 for r in sorted(facts["approvals"], key=lambda r: (order[r["model_version_id"]], _time(r["at"]),
+                                roles=list(r["roles"] or []), at=stored_time(r["at"]), note=r["note"])
+                 for r in sorted(facts["approvals"], key=lambda r: (order[r["model_version_id"]], stored_time(r["at"]),
                                                                      r["stage"], r["approver"]))]
-    stages = [StageSpan(model_version=labels[r["model_version_id"]], stage=r["stage"], since=_time(r["since"]),
-                        until=_time(r["until"]), by=r["by"])
-              for r in sorted(facts["stages"], key=lambda r: (order[r["model_version_id"]], _time(r["since"])))]
+    stages = [StageSpan(model_version=labels[r["model_version_id"]], stage=r["stage"], since=stored_time(r["since"]),
+                        until=stored_time(r["until"]), by=r["by"])
+              for r in sorted(facts["stages"], key=lambda r: (order[r["model_version_id"]], stored_time(r["since"])))]
 
     kinds = {node["id"]: kind for kind, node in upstream.nodes}
     verifications = [VerificationRecord(asset=labels[r["asset_id"]], kind=kinds[r["asset_id"]], outcome=r["outcome"],
-                                        at=_time(r["at"]), by=r["by"], uri=r["uri"], expected=r["expected"],
+                                        at=stored_time(r["at"]), by=r["by"], uri=r["uri"], expected=r["expected"],
                                         actual=r["actual"], detail=r["detail"])
                      for r in sorted(facts["verifications"], key=lambda r: order[r["asset_id"]])]
 
@@ -408,8 +409,8 @@ def _assemble(upstream: ProvenanceAnswer, facts: dict, *, as_of: datetime, gener
 def _switch(row: dict) -> Switch:
     glass = row["break_glass"]
     return Switch(
-        model_version=row["model_version"], model_version_id=row["model_version_id"], since=_time(row["since"]),
-        until=_time(row["until"]), by=row["by"], deployment=row["deployment"], rollback_reason=row["rollback_reason"],
+        model_version=row["model_version"], model_version_id=row["model_version_id"], since=stored_time(row["since"]),
+        until=stored_time(row["until"]), by=row["by"], deployment=row["deployment"], rollback_reason=row["rollback_reason"],
         break_glass=BreakGlass(reason=glass["reason"], by=glass["by"], overrode=list(glass["overrode"]))
         if glass else None)
 

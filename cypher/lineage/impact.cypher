@@ -103,6 +103,10 @@ CALL (starts, page) {
              + CASE item.kind WHEN 'Model' THEN [{kind: 'Model', id: item.n.id, name: item.n.name}] ELSE [] END AS path_nodes,
            [rel IN relationships(path) | type(rel)] + CASE item.kind WHEN 'Model' THEN ['VERSION_OF'] ELSE [] END AS path_edges
   }
-  RETURN collect({kind: item.kind, node: properties(item.n), depth: item.depth, path_nodes: path_nodes, path_edges: path_edges}) AS items
+  // The node as a map, its datetimes as ISO text (decoding a DateTime costs the driver ~20x more).
+  WITH item, item.n AS n, path_nodes, path_edges
+  RETURN collect({kind: item.kind, node: n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated_at), started_at: toString(n.started_at),
+                   ended_at: toString(n.ended_at), state_at: toString(n.state_at), since: toString(n.since), artifact_verified_at: toString(n.artifact_verified_at)},
+                  depth: item.depth, path_nodes: path_nodes, path_edges: path_edges}) AS items
 }
 RETURN size(starts) AS start_count, counts, owners, budget_cut, depth_cut, listed_count, items
