@@ -40,6 +40,7 @@ from pathlib import Path
 
 import httpx
 from neo4j import READ_ACCESS, GraphDatabase
+from pydantic import SecretStr
 
 from app.core import limits
 from app.core.config import Settings
@@ -73,13 +74,25 @@ PROVENANCE_GQL = """query Provenance($of: ProvenanceStartInput!) {
 
 IMPACT_PAGE = 500
 
-TARGETS = {
-    "impact_graphql_p50_ms": 150,
-    "impact_graphql_p99_ms": 400,
-    "graphql_over_raw_max": 1.5,
-    "provenance_graphql_p50_ms": 50,
-    "load_nodes_per_s_min": 20_000,
-}
+# Issue #16's goals on the 10^6 registry, each read from the figures of one run (`goal_rows`).
+# (label, target text, path to the figure in a size's result, "max" or "min", the bound)
+GOALS = (
+    ("impact GraphQL p50", "≤ 80 ms", ("impact", "graphql", "p50_ms"), "max", 80, " ms"),
+    ("impact GraphQL p99", "≤ 200 ms", ("impact", "graphql", "p99_ms"), "max", 200, " ms"),
+    ("impact / peer (p50)", "≤ 0.6", ("impact", "peer_ratio_p50"), "max", 0.6, ""),
+    ("provenance GraphQL p50", "≤ 12 ms", ("provenance", "graphql", "p50_ms"), "max", 12, " ms"),
+    ("provenance / peer (p50)", "≤ 1.0", ("provenance", "peer_ratio_p50"), "max", 1.0, ""),
+    ("two-level lookup: statements per request", "1", ("lookup", "statements", "lookup"), "max", 1, ""),
+    ("two-level lookup / peer (p50)", "≤ 1.0", ("lookup", "two_levels_ratio_p50"), "max", 1.0, ""),
+    ("lookup by key, concurrency 16: RPS / peer", "≥ 1.5", ("lookup", "throughput_ratio"), "min", 1.5, ""),
+    ("lookup by key, concurrency 16: p99", "≤ 25 ms", ("lookup", "throughput", "graphql", "p99_ms"), "max", 25, " ms"),
+    ("OpenLineage ingest, 16 clients", "≥ 1,000 events/s", ("ingest", "events_per_s"), "min", 1000, " events/s"),
+    ("first lineage write after a Neo4j restart", "< 1 s", ("restart", "first_write_s"), "max", 1.0, " s"),
+    ("bulk load (documented import path), whole load", "≥ 20,000 nodes/s", ("load", "nodes_per_s_whole_load"), "min",
+     20_000, " nodes/s"),
+    ("service RSS under the impact load, per process", "< 300 MB", ("impact", "service_rss_mb", "max_per_process"),
+     "max", 300, " MB"),
+)
 
 
 def echo(line: str = "") -> None:
@@ -375,12 +388,12 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
                  f"GraphQL p50 {entry['graphql']['p50_ms']} ms p99 {entry['graphql']['p99_ms']} ms | "
                  f"ratio {entry['ratio_p50']}" + (f" | peer p50 {entry['peer']['p50_ms']} ms p99 "
                                                   f"{entry['peer']['p99_ms']} ms" if peer_of else ""))
-        result["lookup"] = run_lookups(args, driver, database, statements, client, url, peer_http, peer_url)
+        result["lookup"] = run_lookups(args, settings, driver, database, statements, client, url, peer_http, peer_url)
     return result
 
 
-def run_lookups(args, driver, database: str, statements: QueryCatalog, client: httpx.Client, url: str,
-                peer_http: httpx.Client | None, peer_url: str | None) -> dict:
+def run_lookups(args, settings: Settings, driver, database: str, statements: QueryCatalog, client: httpx.Client,
+                url: str, peer_http: httpx.Client | None, peer_url: str | None) -> dict:
     """The lookups by key (bench/lookup.py) on the service, and the peer where it runs."""
     records, _, _ = driver.execute_query(statements["sample_model_versions"].text, {"limit": 1000},
                                          database_=database)
@@ -394,7 +407,41 @@ def run_lookups(args, driver, database: str, statements: QueryCatalog, client: h
                               requests=args.lookups, summary=summary)
     echo("  " + " | ".join(f"{name} {s['rps']:,} RPS (rounds {s['rps_rounds']}) p99 {s['p99_ms']} ms"
                            for name, s in rates.items()))
-    return {"two_levels": levels, "throughput": rates, "concurrency": args.concurrency}
+    result = {"two_levels": levels, "throughput": rates, "concurrency": args.concurrency,
+              "statements": statements_per_request(settings, lookup.TWO_LEVELS_GQL, keys[0])}
+    echo(f"  statements per two-level lookup: {result['statements']}")
+    if "peer" in levels:
+        result["two_levels_ratio_p50"] = round(levels["graphql"]["p50_ms"] / levels["peer"]["p50_ms"], 2)
+    if "peer" in rates:
+        result["throughput_ratio"] = round(rates["graphql"]["rps"] / rates["peer"]["rps"], 2)
+    return result
+
+
+def statements_per_request(settings: Settings, document: str, variables: dict) -> dict:
+    """How many Cypher statements the service runs for one request: the app in this process (the same
+    code `serve` runs), its Database counting what it sends to Neo4j. `lookup` is the request's own,
+    `authentication` what every request costs before it (measured on `{ __typename }`)."""
+    from starlette.testclient import TestClient
+
+    from app.http.app import create_app
+
+    def counted(client: TestClient, body: dict) -> int:
+        db = client.app.state.db
+        before = db.statements_run
+        response = client.post("/graphql", json=body)
+        response.raise_for_status()
+        if response.json().get("errors"):
+            raise RuntimeError(f"GraphQL errors: {response.json()['errors']}")
+        return db.statements_run - before
+
+    # The benchmark's admin token, as the service it started was given it.
+    settings = settings.model_copy(update={"bootstrap_token": SecretStr(bench_token())})
+    with TestClient(create_app(settings, configure_logs=False),
+                    headers={"authorization": f"Bearer {bench_token()}"}) as client:
+        question = {"query": document, "variables": variables}
+        counted(client, question)  # the first request of a process also loads what later ones reuse
+        authentication = counted(client, {"query": "{ __typename }"})
+        return {"authentication": authentication, "lookup": counted(client, question) - authentication}
 
 
 def check_peer(question: str, answer: dict, row) -> None:
@@ -447,6 +494,32 @@ def table(results: list[dict]) -> str:
         *peer_rows(row, "provenance", "≤ 1.0"),
         *lookup_rows(row),
     ]
+    return "\n".join(lines)
+
+
+def _figure(result: dict, path: tuple[str, ...]):
+    value = result
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def goal_rows(result: dict) -> str:
+    """Every goal of issue #16 beside what this run measured for it, and whether it is met."""
+    lines = [f"| goal ({_size_label(result['target_nodes'])} nodes) | target | measured | met |", "|---|---|---:|:---:|"]
+    for label, target, path, bound, limit, unit in GOALS:
+        value = _figure(result, path)
+        if value is None:
+            measured, met = "not measured", "—"
+        else:
+            ok = value <= limit if bound == "max" else value >= limit
+            if isinstance(value, float) and value >= 100:
+                value = round(value)
+            measured = f"{value:,}{unit}" if isinstance(value, int) else f"{value:g}{unit}"
+            met = "yes" if ok else "**no**"
+        lines.append(f"| {label} | {target} | {measured} | {met} |")
     return "\n".join(lines)
 
 
@@ -523,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
                     "heap": args.heap, "pagecache": args.pagecache},
         "settings": {"repeat": args.repeat, "warmup": args.warmup, "seed": args.seed, "batch": args.batch,
                      "hot_fraction": args.hot_fraction, "impact_page": IMPACT_PAGE},
-        "targets": TARGETS,
+        "goals": [{"goal": g[0], "target": g[1], "figure": ".".join(g[2])} for g in GOALS],
         "results": results,
     }
     out = args.out or REPO / "bench" / "results" / f"bench-{started_at:%Y%m%dT%H%M%SZ}.json"
@@ -536,6 +609,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.heap} / {args.pagecache} when local), {args.repeat} requests per figure after "
           f"{args.warmup} warm-up, {duration / 60:.1f} min in all\n")
     print(table(results))
+    for result in results:
+        print()
+        print(goal_rows(result))
     print(f"\nJSON: {out}")
     return 0
 
