@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 import strawberry
-from neo4j.time import DateTime as Neo4jDateTime
 
 from app.core.errors import InvalidInput
+from app.core.times import stored_time
 
 T = TypeVar("T")
 
@@ -44,8 +44,7 @@ class Connection(Generic[T]):
 
 
 def encode_cursor(node: dict) -> str:
-    created = node["created_at"]
-    created = created.to_native() if isinstance(created, Neo4jDateTime) else created
+    created = stored_time(node["created_at"])
     raw = json.dumps([created.isoformat(), node["id"]]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 

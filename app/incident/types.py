@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
-from neo4j.time import DateTime as Neo4jDateTime
 
 from app.catalog import loaders as catalog_loaders
 from app.catalog.types import BreakGlass, CatalogNode, Deployment, ModelVersion, from_labelled, from_node
@@ -14,17 +13,14 @@ from app.core import limits
 from app.core.context import Info
 from app.core.kinds import Kinds
 from app.core.pagination import decode_offset_cursor, offset_cursor
+from app.core.times import stored_time
+from app.core.vocabulary import graphql_enum
 from app.incident import service
 from app.system.types import KindCount
-from app.core.vocabulary import graphql_enum
 
 
 IncidentStatus = graphql_enum("IncidentStatus")
 AffectedKind = graphql_enum("AffectedKind")
-
-
-def _native(value):
-    return value.to_native() if isinstance(value, Neo4jDateTime) else value
 
 
 @strawberry.type(description="A deployment an incident asks to roll back: it served an affected model version "
@@ -138,15 +134,15 @@ def incident(summary: dict) -> Incident:
     node = summary["incident"]
     return Incident(
         id=node["id"], reason=node["reason"], status=IncidentStatus(node["status"]), start_kind=node["start_kind"],
-        start_key=node["start_key"], window_from=_native(node.get("window_from")),
-        window_to=_native(node.get("window_to")), opened_at=_native(node["opened_at"]), opened_by=node["opened_by"],
-        released_at=_native(node.get("released_at")), released_by=node.get("released_by"),
+        start_key=node["start_key"], window_from=stored_time(node.get("window_from")),
+        window_to=stored_time(node.get("window_to")), opened_at=stored_time(node["opened_at"]), opened_by=node["opened_by"],
+        released_at=stored_time(node.get("released_at")), released_by=node.get("released_by"),
         release_note=node.get("release_note"),
         starts=[from_labelled(s["kind"], s["node"]) for s in summary["starts"]],
         counts=[KindCount(kind=c["kind"], count=c["count"]) for c in summary["counts"]],
         rollbacks=[DeploymentRollback(
             deployment=from_node(Deployment, r["deployment"]), rolled_back=r["rolled_back_at"] is not None,
-            rolled_back_at=_native(r["rolled_back_at"]), rolled_back_by=r["rolled_back_by"],
+            rolled_back_at=stored_time(r["rolled_back_at"]), rolled_back_by=r["rolled_back_by"],
             serves_affected_version=r["serves_covered"], from_id=r["rolled_back_from"], to_id=r["rolled_back_to"],
             break_glass=_break_glass(r["break_glass"]))
             for r in summary["rollbacks"]],

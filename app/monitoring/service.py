@@ -33,6 +33,7 @@ from app.core.actor import Actor
 from app.core.db import Database, Tx
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.kinds import Kinds
+from app.core.times import stored_time
 from app.governance.deployment import Refusal
 from app.governance.policy import Policies
 from app.incident import repository as incident_repository
@@ -533,4 +534,4 @@ def _audit_summary(done: Recorded) -> dict:
 def _iso(value) -> str | None:
     if value is None:
         return None
-    return (value.to_native() if hasattr(value, "to_native") else value).isoformat()
+    return stored_time(value).isoformat()

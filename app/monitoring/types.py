@@ -11,9 +11,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from neo4j.time import DateTime as Neo4jDateTime
 
 from app.core.context import Info
+from app.core.times import stored_time
 from app.core.vocabulary import graphql_enum
 from app.monitoring import loaders, service
 
@@ -23,10 +23,6 @@ if TYPE_CHECKING:
 HealthSeverity = graphql_enum("HealthSeverity")
 HealthSignalStatus = graphql_enum("HealthSignalStatus")
 HealthState = graphql_enum("HealthState")
-
-
-def _native(value):
-    return value.to_native() if isinstance(value, Neo4jDateTime) else value
 
 
 @strawberry.type(description="A label kept with a signal (for an alert: its Prometheus labels).")
@@ -76,9 +72,9 @@ def health_signal(node: dict) -> HealthSignal:
     return HealthSignal(
         id=node["id"], key=node["key"], metric=node["metric"], value=node.get("value"),
         threshold=node.get("threshold"), severity=HealthSeverity(node["severity"]),
-        status=HealthSignalStatus(node["status"]), source=node["source"], starts_at=_native(node["starts_at"]),
-        ends_at=_native(node.get("ends_at")), recorded_at=_native(node["recorded_at"]),
-        resolved_at=_native(node.get("resolved_at")), recorded_by=node["created_by"], summary=node.get("summary"),
+        status=HealthSignalStatus(node["status"]), source=node["source"], starts_at=stored_time(node["starts_at"]),
+        ends_at=stored_time(node.get("ends_at")), recorded_at=stored_time(node["recorded_at"]),
+        resolved_at=stored_time(node.get("resolved_at")), recorded_by=node["created_by"], summary=node.get("summary"),
         labels=[SignalLabel(name=k, value=labels[k]) for k in sorted(labels)], fingerprint=node.get("fingerprint"),
         generator_url=node.get("generator_url"), serving=node.get("serving"), incident_id=node.get("incident_id"))
 
