@@ -27,7 +27,8 @@ async def record_signals(tx: Tx, signals: list[dict], **stamp: Any) -> dict[int,
 
 async def health_of(tx: Tx, requests: list[dict]) -> dict[Any, dict]:
     """Signal counts and the recent signals of targets, by the request's key."""
-    return {r["key"]: dict(r) for r in await tx.records("monitoring.health_of", requests=requests)}
+    most = max((r["recent"] for r in requests), default=0)
+    return {r["key"]: dict(r) for r in await tx.records("monitoring.health_of", requests=requests, most=most)}
 
 
 async def link_incident(tx: Tx, **params: Any) -> dict:

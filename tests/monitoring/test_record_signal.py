@@ -172,3 +172,29 @@ def test_health_in_pages_impact_items_and_provenance_is_one_statement_per_reques
     refused = gql("""{ deployment(environment: PRODUCTION, name: "credit-scoring-api") { health(recent: 101) {
         state } } }""")
     assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_recent_signals_are_the_newest_by_start_for_each_field_of_one_batched_read(client, settings, queries, graph,
+                                                                                   gql):
+    """The statement sorts only the newest of a target's signals (the most any field of the request asks
+    for): more signals than that, in a shuffled order, two fields asking for different counts in one
+    request. Compared with the rule computed here: newest start first, then the newest recording."""
+    import random
+
+    load_demo(settings, queries)
+    rng = random.Random(3)
+    starts = [f"2026-11-{day:02d}T{hour:02d}:00:00Z" for day in range(1, 29) for hour in (3, 9)]
+    rng.shuffle(starts)
+    for index, starts_at in enumerate(starts[:30]):
+        recorded = _record(gql, **{**DRIFT, "startsAt": starts_at, "severity": rng.choice(["WARNING", "INFO"])},
+                           key=f"evidently:shuffled-{index}")
+        assert recorded["__typename"] == "HealthSignalRecorded", recorded
+    answer = gql("""{ modelVersion(model: "credit-scoring", version: "2") {
+        few: health(recent: 3) { signalCount recentSignals { key startsAt } }
+        more: health(recent: 12) { signalCount recentSignals { key startsAt } }
+        none: health(recent: 0) { signalCount firingCount recentSignals { key } } } }""")["data"]["modelVersion"]
+    newest = sorted(((s, f"key:evidently:shuffled-{i}") for i, s in enumerate(starts[:30])), reverse=True)
+    for field, count in (("few", 3), ("more", 12), ("none", 0)):
+        assert answer[field]["signalCount"] == 30
+        assert [s["key"] for s in answer[field]["recentSignals"]] == [key for _, key in newest[:count]], field
+    assert answer["none"]["firingCount"] == 30
