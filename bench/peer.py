@@ -13,7 +13,6 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import httpx
 
 from app.cli.localneo4j import free_port
 from app.core.config import Settings
-from bench.processes import stop_with
+from bench.processes import stop_with, wait_ready
 
 PEER_SOURCE = Path(__file__).resolve().parent / "peer"
 PEER_FILES = ("package.json", "package-lock.json", "server.mjs")
@@ -78,15 +77,8 @@ def start(stack: ExitStack, settings: Settings, workdir: Path, echo) -> str:
     proc = subprocess.Popen(["node", "server.mjs"], cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL)
     stop_with(stack, proc, signal.SIGTERM)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
-    while b"peer ready" not in log_path.read_bytes():
-        if proc.poll() is not None:
-            raise RuntimeError(f"the peer exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the peer did not get ready:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.25)
-    return url
+    wait_ready(proc, log_path, lambda: b"peer ready" in log_path.read_bytes(), "the peer", timeout=120)
+    return f"http://127.0.0.1:{port}/"
 
 
 def client(url: str) -> httpx.Client:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
@@ -24,6 +25,17 @@ def stop_with(stack: ExitStack, proc: subprocess.Popen, sig: int = signal.SIGINT
                 proc.wait()
 
     stack.callback(stop)
+
+
+def wait_ready(proc: subprocess.Popen, log_path: Path, ready: Callable[[], bool], who: str, timeout: float) -> None:
+    """Poll `ready()` until it holds; fail with the end of `who`'s log if it exits or `timeout` passes."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if proc.poll() is not None:
+            raise RuntimeError(f"{who} exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{who} did not get ready:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.25)
 
 
 def graphql_call(http: httpx.Client, path: str, document: str, variables_of: Callable[[], dict],

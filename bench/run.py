@@ -50,7 +50,7 @@ from app.core.cypher import QueryCatalog, load_queries, statement_of
 from app.http.app import prepare_graph
 from app.lineage import repository as lineage_repository
 from bench import lookup, peer
-from bench.processes import child_pid, graphql_call, rss_mb, serving_processes, stop_with
+from bench.processes import child_pid, graphql_call, rss_mb, serving_processes, stop_with, wait_ready
 from bench.generate import generate
 from bench.load import BENCH_CYPHER_DIR, load
 
@@ -172,18 +172,15 @@ def start_service(stack: ExitStack, settings: Settings, workdir: Path, workers: 
                             env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     stop_with(stack, proc)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the service exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
+
+    def ready() -> bool:
         try:
-            if httpx.get(url + "/readyz", timeout=2).status_code == 200:
-                return url
+            return httpx.get(url + "/readyz", timeout=2).status_code == 200
         except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the service did not get ready:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.25)
+            return False
+
+    wait_ready(proc, log_path, ready, "the service", timeout=180)
+    return url
 
 
 def wipe(driver, database: str, statements: QueryCatalog) -> None:
