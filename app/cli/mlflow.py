@@ -69,7 +69,7 @@ from app.core import validation as v
 from app.core.errors import InvalidInput
 from app.core.vocabulary import FACETS_SCHEMA_URL, MODEL_VERSION_FACET, PARAMETERS_FACET
 
-PRODUCER = "https://github.com/lineagegraph/lineagegraph/tree/main/app/importers/mlflow.py"
+PRODUCER = "https://github.com/lineagegraph/lineagegraph/tree/main/app/cli/mlflow.py"
 
 JOB_NAMESPACE = "mlflow"
 MODEL_NAMESPACE = "mlflow-models"
