@@ -284,7 +284,7 @@ def import_load(settings, registry: Registry, directory: Path, *, batch: int = 1
     admin = Principal(name="bench", roles=frozenset({graphql_enum("Role").ADMIN}))
 
     async def run():
-        db = Database.connect(settings, load_queries(settings.cypher_dir))
+        db = Database.connect(bulk.import_settings(settings), load_queries(settings.cypher_dir))
         try:
             return await bulk.import_registry(db, admin, directory, batch=batch, workers=workers,
                                               echo=lambda line: echo("  " + line))

@@ -29,10 +29,20 @@ from app.bulk import repository
 from app.bulk.inputs import EDGES, KINDS, LABELS, InvalidImport, Parsed, parse
 from app.core import vocabulary
 from app.core.access import Principal
+from app.core.config import Settings
 from app.core.db import Database, Tx
 from app.core.errors import Conflict, DomainError, Forbidden
 
 ACTION = "bulkImport"
+
+# A batch of 10,000 rows is one transaction: on a busy machine it may take longer than the
+# service's request timeout (LINEAGEGRAPH_TX_TIMEOUT, 15 s), which is for requests, not imports.
+TX_TIMEOUT = 600.0
+
+
+def import_settings(settings: Settings) -> Settings:
+    """The service's settings with a transaction timeout fit for import batches."""
+    return settings.model_copy(update={"tx_timeout": max(settings.tx_timeout, TX_TIMEOUT)})
 
 
 @dataclass

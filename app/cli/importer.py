@@ -213,7 +213,7 @@ async def _import_registry(settings, token: str, path: Path, **options):
     from app.core.errors import Forbidden
     from app.http.app import prepare_graph
 
-    db = Database.connect(settings, load_queries(settings.cypher_dir))
+    db = Database.connect(bulk.import_settings(settings), load_queries(settings.cypher_dir))
     try:
         bootstrap = settings.bootstrap_token
         principal = await authenticate(db, token.strip(),
