@@ -294,7 +294,7 @@ def import_load(settings, registry: Registry, directory: Path, *, batch: int = 1
     report = asyncio.run(run())
     stages = len(registry.rows[STAGE])
     nodes = report.node_count + stages
-    node_seconds = report.parse_s + report.node_s
+    node_seconds = report.phase("parse") + report.phase("nodes")
     whole = report.total_s
     edges = report.edge_count
     if report.node_count + stages != registry.node_count or edges != registry.edge_count:
@@ -306,14 +306,14 @@ def import_load(settings, registry: Registry, directory: Path, *, batch: int = 1
         "structural_edges": report.structural_edges,
         "edge_phase_edges": sum(report.edges.values()),
         "export_s": round(exported_s, 2),
-        "parse_s": round(report.parse_s, 2),
-        "node_write_s": round(report.node_s, 2),
+        "parse_s": round(report.phase("parse"), 2),
+        "node_write_s": round(report.phase("nodes"), 2),
         "node_phase_s": round(node_seconds, 2),
-        "edge_phase_s": round(report.edge_s, 2),
-        "audit_s": round(report.audit_s, 2),
+        "edge_phase_s": round(report.phase("edges"), 2),
+        "audit_s": round(report.phase("audit"), 2),
         "total_s": round(whole, 2),
         "nodes_per_s_node_phase": round(nodes / node_seconds) if node_seconds else None,
-        "edges_per_s_edge_phase": round(sum(report.edges.values()) / report.edge_s) if report.edge_s else None,
+        "edges_per_s_edge_phase": round(sum(report.edges.values()) / report.phase("edges")) if report.phase("edges") else None,
         "nodes_per_s_whole_load": round(nodes / whole) if whole else None,
         "elements_per_s_whole_load": round((nodes + edges) / whole) if whole else None,
         "transactions": report.transactions,

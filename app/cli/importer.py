@@ -201,8 +201,8 @@ def registry(path: Path, token: str | None, allow_nonempty: bool, batch: int, wo
         return
     nodes = report.node_count
     click.echo(f"imported {nodes:,} nodes and {report.edge_count:,} edges in {report.total_s:.1f} s "
-               f"({nodes / report.total_s:,.0f} nodes/s; read and checked in {report.parse_s:.1f} s, nodes written in "
-               f"{report.node_s:.1f} s, edges in {report.edge_s:.1f} s); input {report.digest}")
+               f"({nodes / report.total_s:,.0f} nodes/s; read and checked in {report.phase('parse'):.1f} s, nodes written "
+               f"in {report.phase('nodes'):.1f} s, edges in {report.phase('edges'):.1f} s); input {report.digest}")
 
 
 async def _import_registry(settings, token: str, path: Path, **options):

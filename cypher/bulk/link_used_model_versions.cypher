@@ -1,5 +1,5 @@
-// Bulk import: a run USED model versions (a base to fine-tune, a model to score with), dated. Each row is [source id, [[target id, edge properties], …]] (the edges of one
-// source grouped); both ends exist (the import checked every reference). Returns how many edges it
+// Bulk import: a run USED model versions (a base to fine-tune, a model to score with), dated. Each row is [source id, [[target id, created_at], …]] (the edges of one
+// source grouped; times as epoch microseconds); both ends exist (the import checked every reference). Returns how many edges it
 // created.
 // params: rows
 UNWIND $rows AS row
@@ -7,5 +7,5 @@ MATCH (source:Run {id: row[0]})
 UNWIND row[1] AS link
 MATCH (target:ModelVersion {id: link[0]})
 CREATE (source)-[e:USED]->(target)
-SET e = link[1]
+SET e.created_at = datetime({epochSeconds: link[1] / 1000000, nanosecond: link[1] % 1000000 * 1000})
 RETURN count(e) AS created
