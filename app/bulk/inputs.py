@@ -288,22 +288,34 @@ class _Reader:
             raise _Problem(f"{where}: {kind} {_describe(key)} is not in the import")
         return node
 
-    def _link(self, shape: str, source: Node, target: Node, ref: dict, where: str) -> None:
-        at = self._time(f"{where}.at", ref.get("at"))
-        if at is None:  # the link exists once both ends do
-            at = max(source.props["created_at"], target.props["created_at"])
-        self.parsed.edges[shape].append((source.props["id"], target.props["id"], {"created_at": at}))
-
-    def _links(self, origin: str, source: Node, shape: str, kind: str, refs: Any, where: str) -> None:
+    def _links(self, origin: str, source: Node, shape: str, kind: str, refs: Any, where: str,
+               outputs: bool = False) -> None:
+        """The edges from `source` to each reference (or, for a run's `outputs`, from each to it). The
+        hot loop of a read: error texts are only made for an error."""
+        if refs is None:
+            return
+        fields, table, edges = _REF_FIELDS[kind], self.by_key[kind], self.parsed.edges[shape]
+        source_id, source_created = source.props["id"], source.props["created_at"]
         seen = set()
-        for index, ref in enumerate(_list(where, refs) or ()):
-            target = self._ref(kind, ref, f"{origin}: {where}[{index}]")
+        for index, ref in enumerate(_list(where, refs)):
+            target = table.get(tuple(map(ref.get, fields))) if type(ref) is dict else None
+            if target is None:
+                self._ref(kind, ref, f"{origin}: {where}[{index}]")  # raises, saying why
             if target.key in seen:
                 continue  # the API de-duplicates references too
             if target is source:
                 raise _Problem(f"{origin}: {where}[{index}]: a {kind} cannot be derived from itself")
             seen.add(target.key)
-            self._link(shape, source, target, ref, f"{where}[{index}]")
+            at = ref.get("at")
+            target_created = target.props["created_at"]
+            if at is not None:
+                at = self._time(f"{where}[{index}].at", at)
+            else:  # the link exists once both ends do
+                at = source_created if source_created >= target_created else target_created
+            if outputs:
+                edges.append((target.props["id"], source_id, {"created_at": at}))
+            else:
+                edges.append((source_id, target.props["id"], {"created_at": at}))
 
     # --- one builder per kind: (node, a closure adding its links once every node is known) -------
     def _team(self, row: dict, origin: str):
@@ -404,14 +416,10 @@ class _Reader:
             self._links(origin, node, "used_features", "feature", inputs.get("features"), "inputs.features")
             self._links(origin, node, "used_model_versions", "model_version", inputs.get("model_versions"),
                         "inputs.model_versions")
-            for shape, kind in (("generated_dataset_versions", "dataset_version"),
-                                ("generated_model_versions", "model_version")):
-                seen = set()
-                for index, ref in enumerate(_list(f"outputs.{kind}s", outputs.get(f"{kind}s")) or ()):
-                    output = self._ref(kind, ref, f"{origin}: outputs.{kind}s[{index}]")
-                    if output.key not in seen:
-                        seen.add(output.key)
-                        self._link(shape, output, node, ref, f"outputs.{kind}s[{index}]")
+            self._links(origin, node, "generated_dataset_versions", "dataset_version",
+                        outputs.get("dataset_versions"), "outputs.dataset_versions", outputs=True)
+            self._links(origin, node, "generated_model_versions", "model_version", outputs.get("model_versions"),
+                        "outputs.model_versions", outputs=True)
 
         return node, links
 
