@@ -267,8 +267,9 @@ def import_load(settings, registry: Registry, directory: Path, *, batch: int = 1
     at `settings` through the documented path (app/bulk/service.py, what `lineagegraph import registry`
     runs), as the admin `bench`. Returns LoadStats.as_dict()'s figures for the import: the node phase is
     reading and checking every file plus writing the nodes, the whole load adds the edges and the audit
-    entry (exporting is not counted). The import also writes its one audit event (and the chain's head,
-    and its change event): `bookkeeping_nodes` says how many, for a check of the graph's counts."""
+    entry (exporting is not counted). The import also writes its audit event, its change event (the
+    outbox) and, on a chain never appended to, the chain's head: `bookkeeping_nodes` (at most 3, and
+    no relationship) is what a check of the graph's counts must allow for."""
     import asyncio
 
     from app.bulk import service as bulk
