@@ -1,13 +1,20 @@
 """`lineagegraph import …`: bring another system's assets and lineage into the registry.
 
-The importers send OpenLineage events through the CLI's registry client, and report its
-failures and exit as every remote command does (app/cli/remote.py); `import mlflow` adds that an
-event the registry refuses is named by its MLflow entity, and the rest is still imported.
+`import mlflow` sends OpenLineage events through the CLI's registry client, and reports its
+failures and exits as every remote command does (app/cli/remote.py); an event the registry refuses
+is named by its MLflow entity, and the rest is still imported.
+
+`import registry` is the bulk path for an initial import (README "Bulk import", app/bulk/): it
+talks to the service's Neo4j directly, with the service's settings (NEO4J_URI, …), as `migrate`
+does, and takes an admin's token (LINEAGEGRAPH_TOKEN, or the bootstrap token) to say who imports.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -116,3 +123,104 @@ def _summary(report, refusals, *, sent: int, out=None, dry_run: bool = False) ->
                    file=sys.stderr)
     if refusals:
         click.echo(f"{len(refusals)} event(s) refused; the rest was imported.", file=sys.stderr)
+
+
+REGISTRY_EXIT_CODES = "\n".join([
+    "\b",
+    "Exit status:",
+    "  0  imported (counts and rates printed; one audit entry records it)",
+    "  1  refused, nothing written: a bad row (file:line), a non-empty registry, or the write failed and was undone",
+    "  2  bad usage",
+    "  3  Neo4j unreachable",
+    "  4  the token is not an admin's (or no token)",
+])
+
+
+@import_.command("registry", epilog=REGISTRY_EXIT_CODES)
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--token", envvar="LINEAGEGRAPH_TOKEN", default=None, show_envvar=True, metavar="TOKEN",
+              help="An admin's API token (or the bootstrap token): who imports, for the audit trail.")
+@click.option("--allow-nonempty", is_flag=True,
+              help="Import into a registry that already holds catalog nodes (the import must still be self-contained).")
+@click.option("--batch", default=10_000, show_default=True, type=click.IntRange(100, 100_000),
+              help="Rows (or edges) per write transaction.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 16),
+              help="Write transactions at once.")
+@click.option("--check", "check_only", is_flag=True, help="Read and check the files only; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON document on stdout.")
+def registry(path: Path, token: str | None, allow_nonempty: bool, batch: int, workers: int, check_only: bool,
+             as_json: bool) -> None:
+    """Bulk-import a registry from JSON Lines files (a directory of teams.jsonl, datasets.jsonl, …, or one
+    file whose lines name their kind) into the configured Neo4j: every row checked first, nothing written
+    unless all of it is.
+
+    \b
+    LINEAGEGRAPH_TOKEN=lg_… lineagegraph import registry ./export/
+    """
+    from datetime import UTC, datetime
+
+    from app.bulk import service as bulk
+    from app.bulk.inputs import InvalidImport, parse
+    from app.core.access import SYSTEM
+    from app.core.config import Settings
+    from app.core.errors import Conflict, DomainError, Forbidden, Unavailable
+
+    def echo(line: str) -> None:
+        click.echo(line, err=True)
+
+    if check_only:
+        try:
+            parsed = parse(path, principal=SYSTEM.name, now=datetime.now(UTC))
+        except InvalidImport as exc:
+            click.echo(exc.message, err=True)
+            sys.exit(1)
+        click.echo(f"{parsed.rows:,} rows check out: {parsed.node_count:,} nodes, {parsed.edge_count:,} edges "
+                   f"({parsed.digest})")
+        return
+    if not token:
+        click.echo("error: an admin's token is needed (--token or LINEAGEGRAPH_TOKEN).", err=True)
+        sys.exit(4)
+    try:
+        settings = Settings()
+    except Exception as exc:
+        raise click.UsageError(f"bad configuration in the environment:\n{exc}") from exc
+    try:
+        report = asyncio.run(_import_registry(settings, token, path, allow_nonempty=allow_nonempty, batch=batch,
+                                              workers=workers, echo=echo))
+    except Forbidden as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(4)
+    except Unavailable as exc:
+        click.echo(f"error: {exc.message} ({settings.effective_neo4j_uri})", err=True)
+        sys.exit(3)
+    except (InvalidImport, Conflict, DomainError) as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(bulk.summary(report), indent=2))
+        return
+    nodes = report.node_count
+    click.echo(f"imported {nodes:,} nodes and {report.edge_count:,} edges in {report.total_s:.1f} s "
+               f"({nodes / report.total_s:,.0f} nodes/s; read and checked in {report.phase('parse'):.1f} s, nodes written "
+               f"in {report.phase('nodes'):.1f} s, edges in {report.phase('edges'):.1f} s); input {report.digest}")
+
+
+async def _import_registry(settings, token: str, path: Path, **options):
+    from app.auth.service import authenticate, hash_token
+    from app.bulk import service as bulk
+    from app.core.cypher import load_queries
+    from app.core.db import Database
+    from app.core.errors import Forbidden
+    from app.http.app import prepare_graph
+
+    db = Database.connect(bulk.import_settings(settings), load_queries(settings.cypher_dir))
+    try:
+        bootstrap = settings.bootstrap_token
+        principal = await authenticate(db, token.strip(),
+                                       bootstrap_hash=hash_token(bootstrap.get_secret_value()) if bootstrap else None)
+        if principal is None:
+            raise Forbidden("The token is unknown, revoked or expired.")
+        await prepare_graph(db)  # the constraints and indexes are in place before the first row
+        return await bulk.import_registry(db, principal, path, **options)
+    finally:
+        await db.close()

@@ -1,0 +1,11 @@
+// Bulk import: a feature WAS_DERIVED_FROM the datasets it is computed from, dated. Each row is [source id, [[target id, created_at], …]] (the edges of one
+// source grouped; times as epoch microseconds); both ends exist (the import checked every reference). Returns how many edges it
+// created.
+// params: rows
+UNWIND $rows AS row
+MATCH (source:Feature {id: row[0]})
+UNWIND row[1] AS link
+MATCH (target:Dataset {id: link[0]})
+CREATE (source)-[e:WAS_DERIVED_FROM]->(target)
+SET e.created_at = datetime({epochSeconds: link[1] / 1000000, nanosecond: link[1] % 1000000 * 1000})
+RETURN count(e) AS created
