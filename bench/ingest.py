@@ -186,7 +186,7 @@ async def _raw_poster(url: str, clients: int):
 
 
 
-def _cpu_seconds(pid: int | None) -> float | None:
+def cpu_seconds(pid: int | None) -> float | None:
     """User + system CPU a process has used so far (Linux /proc), or None."""
     if pid is None:
         return None
@@ -226,18 +226,18 @@ def main(argv: list[str] | None = None) -> int:
             cold = asyncio.run(raw_apply(settings, queries, events(args.warmup, f"warm-up-{seed}"), args.batch))
             echo(f"  {cold['events_per_s']:,} events/s while warming up")
         echo(f"raw: applying {args.events:,} events through the repository, {args.batch} per transaction …")
-        neo4j_cpu = _cpu_seconds(neo4j_pid)
+        neo4j_cpu = cpu_seconds(neo4j_pid)
         raw = asyncio.run(raw_apply(settings, queries, events(args.events, f"raw-{seed}"), args.batch))
-        raw["neo4j_cpu_ms_per_event"] = _per_event(_cpu_seconds(neo4j_pid), neo4j_cpu, args.events)
+        raw["neo4j_cpu_ms_per_event"] = _per_event(cpu_seconds(neo4j_pid), neo4j_cpu, args.events)
         echo(f"  {raw['events_per_s']:,} events/s")
         url = start_service(stack, settings, Path(stack.enter_context(_tempdir(args.tmp))))
         service_pid = child_pid("app.cli.main")
         echo(f"service: {args.clients} clients ({args.client}) posting {args.events:,} events …")
         asyncio.run(send(url, events(1_200, f"service-warm-up-{seed}"), args.clients, args.client))
-        before = _cpu_seconds(service_pid), _cpu_seconds(neo4j_pid)
+        before = cpu_seconds(service_pid), cpu_seconds(neo4j_pid)
         service = asyncio.run(send(url, events(args.events, f"service-{seed}"), args.clients, args.client))
-        service["service_cpu_ms_per_event"] = _per_event(_cpu_seconds(service_pid), before[0], args.events)
-        service["neo4j_cpu_ms_per_event"] = _per_event(_cpu_seconds(neo4j_pid), before[1], args.events)
+        service["service_cpu_ms_per_event"] = _per_event(cpu_seconds(service_pid), before[0], args.events)
+        service["neo4j_cpu_ms_per_event"] = _per_event(cpu_seconds(neo4j_pid), before[1], args.events)
         echo(f"  {service['events_per_s']:,} events/s acknowledged, p50 {service['ack_latency']['p50_ms']} ms; "
              f"CPU ms per event: client {service['client_cpu_ms_per_event']}, service "
              f"{service['service_cpu_ms_per_event']}, neo4j {service['neo4j_cpu_ms_per_event']}")
