@@ -197,6 +197,14 @@ def cpu_seconds(pid: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def server_arguments(parser: argparse.ArgumentParser, *, heap: str, pagecache: str) -> None:
+    """The options of the Neo4j a benchmark starts (`bench.run.start_neo4j`) and where it writes."""
+    parser.add_argument("--heap", default=heap)
+    parser.add_argument("--pagecache", default=pagecache)
+    parser.add_argument("--tmp", default=None)
+    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=12_000)
@@ -207,10 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=9_000,
                         help="events written through the repository before measuring: a fresh Neo4j JVM spends "
                              "~9 ms of CPU an event until its JIT has compiled the write path, ~1 ms after")
-    parser.add_argument("--heap", default="2g")
-    parser.add_argument("--pagecache", default="1g")
-    parser.add_argument("--tmp", default=None)
-    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    server_arguments(parser, heap="2g", pagecache="1g")
     args = parser.parse_args(argv)
 
     queries = load_queries(default_cypher_dir())

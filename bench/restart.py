@@ -40,7 +40,7 @@ from app.core.cypher import load_queries
 from app.http.lineage_events import LINEAGE_PATH
 from app.openlineage import repository
 from app.openlineage.inputs import GraphChanges, read_event
-from bench.ingest import cpu_seconds, events, send
+from bench.ingest import cpu_seconds, events, send, server_arguments
 from bench.run import bench_token, echo, prepare, settings_for, start_neo4j, start_service
 
 # The event posted after each restart is the first of a fresh run: new nodes, a real write.
@@ -142,10 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=600, help="events sent through the service first")
     parser.add_argument("--rounds", type=int, default=5, help="plan-time measurements")
     parser.add_argument("--restarts", type=int, default=2)
-    parser.add_argument("--heap", default="1g")
-    parser.add_argument("--pagecache", default="512m")
-    parser.add_argument("--tmp", default=None)
-    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    server_arguments(parser, heap="1g", pagecache="512m")
     args = parser.parse_args(argv)
 
     queries = load_queries(default_cypher_dir())
