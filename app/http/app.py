@@ -346,16 +346,18 @@ class GraphPreparer:
         with contextlib.suppress(RuntimeError):  # no running loop: nothing to wake
             self.wake()
 
-    async def until_write_path_planned(self, timeout: float) -> None:
-        """While the graph is being prepared again (after an outage), wait at most `timeout` seconds
-        until the write path's statements are planned or that try ended; at once otherwise. The
-        caller goes on whatever happens (a write in an outage still fails as before): this only
-        spares a fresh JVM planning the same statements twice, side by side on the same cores."""
+    async def until_write_path_planned(self) -> None:
+        """While the graph is being prepared again (after an outage), wait until the write path's
+        statements are planned or that try ended (itself bounded); at once otherwise. The caller
+        goes on whatever happens (a write in an outage still fails as before): this only spares a
+        fresh JVM planning the same statements twice, side by side on the same cores, where the
+        write's own planning counts against its transaction timeout (measured: 504s one after the
+        other, each planning afresh, while the warm-up's EXPLAIN was still under way)."""
         if self.write_path_planned.is_set() or self._settled.is_set():
             return
         waiting = [asyncio.create_task(self.write_path_planned.wait()), asyncio.create_task(self._settled.wait())]
         try:
-            await asyncio.wait(waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waiting, timeout=_PREPARE_TIMEOUT_SECONDS, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for task in waiting:
                 task.cancel()

@@ -66,10 +66,10 @@ class LineageIngest:
     """The process's event writer; `start()` in the app's lifespan, `stop()` on shutdown."""
 
     def __init__(self, db: Database, *, max_batch: int = 256, max_queued: int = 10_000,
-                 writers: int | None = None, before_write: Callable[[float], Awaitable[None]] | None = None):
+                 writers: int | None = None, before_write: Callable[[], Awaitable[None]] | None = None):
         self.db = db
-        # Awaited (with a bound in seconds) before each batch: the app waits there, after an outage,
-        # for the warm-up to have planned the write path (app/http/app.py GraphPreparer).
+        # Awaited before each batch: the app waits there, after an outage, for the warm-up to have
+        # planned the write path (app/http/app.py GraphPreparer.until_write_path_planned).
         self.before_write = before_write
         self.max_batch = max_batch
         self.writers = writers or WRITERS
@@ -121,7 +121,7 @@ class LineageIngest:
 
     async def _commit(self, batch: list[_Pending]) -> None:
         if self.before_write is not None:
-            await self.before_write(self.db.tx_timeout)
+            await self.before_write()
         try:
             # Bounded like a request: a partitioned Neo4j never answers, and one stuck batch would
             # hold the single writer (and so every sender) for as long as TCP takes to give up.
