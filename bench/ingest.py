@@ -186,7 +186,7 @@ async def _raw_poster(url: str, clients: int):
 
 
 
-def _cpu_seconds(pid: int | None) -> float | None:
+def cpu_seconds(pid: int | None) -> float | None:
     """User + system CPU a process has used so far (Linux /proc), or None."""
     if pid is None:
         return None
@@ -195,6 +195,14 @@ def _cpu_seconds(pid: int | None) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_arguments(parser: argparse.ArgumentParser, *, heap: str, pagecache: str) -> None:
+    """The options of the Neo4j a benchmark starts (`bench.run.start_neo4j`) and where it writes."""
+    parser.add_argument("--heap", default=heap)
+    parser.add_argument("--pagecache", default=pagecache)
+    parser.add_argument("--tmp", default=None)
+    parser.add_argument("--out", type=Path, default=Path("bench/results"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,10 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=9_000,
                         help="events written through the repository before measuring: a fresh Neo4j JVM spends "
                              "~9 ms of CPU an event until its JIT has compiled the write path, ~1 ms after")
-    parser.add_argument("--heap", default="2g")
-    parser.add_argument("--pagecache", default="1g")
-    parser.add_argument("--tmp", default=None)
-    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    server_arguments(parser, heap="2g", pagecache="1g")
     args = parser.parse_args(argv)
 
     queries = load_queries(default_cypher_dir())
@@ -226,18 +231,18 @@ def main(argv: list[str] | None = None) -> int:
             cold = asyncio.run(raw_apply(settings, queries, events(args.warmup, f"warm-up-{seed}"), args.batch))
             echo(f"  {cold['events_per_s']:,} events/s while warming up")
         echo(f"raw: applying {args.events:,} events through the repository, {args.batch} per transaction …")
-        neo4j_cpu = _cpu_seconds(neo4j_pid)
+        neo4j_cpu = cpu_seconds(neo4j_pid)
         raw = asyncio.run(raw_apply(settings, queries, events(args.events, f"raw-{seed}"), args.batch))
-        raw["neo4j_cpu_ms_per_event"] = _per_event(_cpu_seconds(neo4j_pid), neo4j_cpu, args.events)
+        raw["neo4j_cpu_ms_per_event"] = _per_event(cpu_seconds(neo4j_pid), neo4j_cpu, args.events)
         echo(f"  {raw['events_per_s']:,} events/s")
         url = start_service(stack, settings, Path(stack.enter_context(_tempdir(args.tmp))))
         service_pid = child_pid("app.cli.main")
         echo(f"service: {args.clients} clients ({args.client}) posting {args.events:,} events …")
         asyncio.run(send(url, events(1_200, f"service-warm-up-{seed}"), args.clients, args.client))
-        before = _cpu_seconds(service_pid), _cpu_seconds(neo4j_pid)
+        before = cpu_seconds(service_pid), cpu_seconds(neo4j_pid)
         service = asyncio.run(send(url, events(args.events, f"service-{seed}"), args.clients, args.client))
-        service["service_cpu_ms_per_event"] = _per_event(_cpu_seconds(service_pid), before[0], args.events)
-        service["neo4j_cpu_ms_per_event"] = _per_event(_cpu_seconds(neo4j_pid), before[1], args.events)
+        service["service_cpu_ms_per_event"] = _per_event(cpu_seconds(service_pid), before[0], args.events)
+        service["neo4j_cpu_ms_per_event"] = _per_event(cpu_seconds(neo4j_pid), before[1], args.events)
         echo(f"  {service['events_per_s']:,} events/s acknowledged, p50 {service['ack_latency']['p50_ms']} ms; "
              f"CPU ms per event: client {service['client_cpu_ms_per_event']}, service "
              f"{service['service_cpu_ms_per_event']}, neo4j {service['neo4j_cpu_ms_per_event']}")

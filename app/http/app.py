@@ -288,16 +288,31 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready"})
 
 
-# What every request path runs first, and the lineage writer's one statement (which takes Neo4j
-# ~10 s to plan cold): planned again, with the parameter types they last ran with, whenever the
-# database comes back, before /readyz says ready.
+# What every request path runs first, and what a lineage event's write transaction runs (its apply
+# statement takes Neo4j ~1.4 s of CPU to plan on a warm server, ~10 s just after a restart): planned
+# again, with the parameter types they last ran with, whenever the database comes back, before
+# /readyz says ready. In this order: the write path of an OpenLineage event first (token re-read,
+# owners, apply, audit targets, the chain's head and append, the outbox), so the first event after
+# a restart waits for as little planning as can be, then the reads.
+WRITE_PATH_STATEMENTS = (
+    auth_repository.authenticate, auth_repository.current_access, auth_repository.owners,
+    openlineage_repository.apply_batch, audit_repository.lineage_target_ids,
+    audit_repository.lock_head, audit_repository.append_events, events_repository.record_events,
+)
 HOT_STATEMENTS = (
-    auth_repository.authenticate, audit_repository.lock_head, audit_repository.append_events,
-    openlineage_repository.apply_batch, lineage_repository.impact, lineage_repository.provenance,
+    *WRITE_PATH_STATEMENTS,
+    lineage_repository.impact, lineage_repository.provenance,
     PerKind.get_datasets_by_key, PerKind.get_dataset_versions_by_key, PerKind.get_model_versions_by_key,
     PerKind.get_deployments_by_key, governance_repository.gate_facts, compliance_repository.dossier_facts,
-    events_repository.record_events, monitoring_repository.health_of,
+    monitoring_repository.health_of,
 )
+
+# Before a statement's first run there are no parameters to plan it with, and EXPLAIN with nulls
+# caches a plan under null types that no real run matches (Neo4j keys plans by parameter types):
+# the statements whose plan is worth having before their first run say how they are typed.
+WARM_UP_PARAMS = {
+    statement_of(openlineage_repository.apply_batch): openlineage_repository.apply_batch_warm_up_params,
+}
 
 
 class GraphPreparer:
@@ -311,6 +326,14 @@ class GraphPreparer:
         self.failure: BaseException | None = None
         self.warm = False
         self.last_warm_up: dict | None = None  # {"statements": n, "seconds": s}, for logs and tests
+        # Set while the write path's statements are planned (WRITE_PATH_STATEMENTS): the lineage
+        # writer waits for it after an outage rather than plan the same statements a second time
+        # beside the warm-up, on the same cores, on a fresh JVM (its transaction then times out).
+        self.write_path_planned = asyncio.Event()
+        # Clear while the background task tries to prepare the graph (set otherwise): a write waits
+        # for that try, not for an outage.
+        self._settled = asyncio.Event()
+        self._settled.set()
         db.hot_statements = frozenset(name for name in map(statement_of, HOT_STATEMENTS) if name in db.queries)
         db.on_unavailable = self.mark_cold
 
@@ -319,15 +342,41 @@ class GraphPreparer:
         if self.warm:
             log.warning("neo4j unreachable; the hot statements will be planned again before /readyz says ready")
         self.warm = False
+        self.write_path_planned.clear()
         with contextlib.suppress(RuntimeError):  # no running loop: nothing to wake
             self.wake()
 
+    async def until_write_path_planned(self) -> None:
+        """While the graph is being prepared again (after an outage), wait until the write path's
+        statements are planned or that try ended (itself bounded); at once otherwise. The caller
+        goes on whatever happens (a write in an outage still fails as before): this only spares a
+        fresh JVM planning the same statements twice, side by side on the same cores, where the
+        write's own planning counts against its transaction timeout (measured: 504s one after the
+        other, each planning afresh, while the warm-up's EXPLAIN was still under way)."""
+        if self.write_path_planned.is_set() or self._settled.is_set():
+            return
+        waiting = [asyncio.create_task(self.write_path_planned.wait()), asyncio.create_task(self._settled.wait())]
+        try:
+            await asyncio.wait(waiting, timeout=_PREPARE_TIMEOUT_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in waiting:
+                task.cancel()
+
     async def warm_up(self) -> None:
-        """EXPLAIN each hot statement with the parameters it last ran with (nulls before its first run)."""
+        """EXPLAIN each hot statement, in HOT_STATEMENTS order, with the parameters it last ran with
+        (before its first run: typed ones from WARM_UP_PARAMS, else nulls)."""
         started = time.monotonic()
-        names = sorted(self.db.hot_statements)
+        names = list(dict.fromkeys(name for name in map(statement_of, HOT_STATEMENTS) if name in self.db.hot_statements))
+        write_path = {statement_of(used) for used in WRITE_PATH_STATEMENTS}
         for name in names:
-            await self.db.explain(name, self.db.last_params.get(name))
+            params = self.db.last_params.get(name)
+            if params is None and name in WARM_UP_PARAMS:
+                params = WARM_UP_PARAMS[name]()
+            await self.db.explain(name, params)
+            write_path.discard(name)
+            if not write_path:
+                self.write_path_planned.set()
+        self.write_path_planned.set()
         self.last_warm_up = {"statements": len(names), "seconds": round(time.monotonic() - started, 3)}
         self.warm = True
         log.info("hot statements planned", extra=self.last_warm_up)
@@ -344,9 +393,13 @@ class GraphPreparer:
             try:
                 # Bounded: a database that accepts connections but never answers must not park the
                 # preparer (and /readyz) for good; the next try starts afresh.
-                async with asyncio.timeout(_PREPARE_TIMEOUT_SECONDS):
-                    await prepare_graph(self.db)
-                    await self.warm_up()
+                self._settled.clear()
+                try:
+                    async with asyncio.timeout(_PREPARE_TIMEOUT_SECONDS):
+                        await prepare_graph(self.db)
+                        await self.warm_up()
+                finally:
+                    self._settled.set()
                 log.info("graph prepared")
                 return
             except Unavailable:
@@ -396,7 +449,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         db.write_guard = recheck_writer  # writes are authorized with the token as it stands now
         app.state.db = db
         app.state.preparer = preparer = GraphPreparer(db)
-        app.state.lineage_ingest = ingest = LineageIngest(db)
+        app.state.lineage_ingest = ingest = LineageIngest(db, before_write=preparer.until_write_path_planned)
         ingest.start()
         app.state.deliverer = deliverer = Deliverer(db, DeliveryOptions.of(settings))
         try:

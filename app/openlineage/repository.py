@@ -2,7 +2,8 @@
 
 One statement (cypher/openlineage/apply_batch.cypher) with one subquery per kind of node or
 edge, each over all the batch's rows (UNWIND): a batch of a hundred events costs the same one
-round trip as a batch of one. Rows go in key order, so concurrent batches take the locks of
+round trip as a batch of one. The rows travel in one map parameter, so that the statement has a
+single cached plan whichever kinds of node a batch happens to hold. Rows go in key order, so concurrent batches take the locks of
 the nodes they share in the same order.
 """
 
@@ -42,7 +43,7 @@ async def apply(tx: Tx, changes: GraphChanges, principal: str) -> None:
     for kind, (name, fields) in _EDGE_PARAMS.items():
         params[name] = [{**dict(zip(fields, ends)), "at": _text(at)}
                         for ends, at in sorted(changes.edges.get(kind, {}).items())]
-    record = await apply_batch(tx, principal=principal, stage_id=STAGE_ID, **params)
+    record = await apply_batch(tx, principal=principal, stage_id=STAGE_ID, batch=params)
     refused, moved = (record["refused_digests"], record["moved_runs"]) if record else ([], [])
     if refused:
         first = refused[0]
@@ -56,11 +57,21 @@ async def apply(tx: Tx, changes: GraphChanges, principal: str) -> None:
                        "a run cannot move to another job.", field="job")
 
 
-async def apply_batch(tx: Tx, *, principal: str, stage_id: str, **rows: list[dict[str, Any]]) -> dict | None:
-    """The batch statement itself, over the rows of every kind of node and edge (its parameters):
+async def apply_batch(tx: Tx, *, principal: str, stage_id: str, batch: dict[str, list[dict[str, Any]]]) -> dict | None:
+    """The batch statement itself, over the rows of every kind of node and edge (`batch`, one map:
+    one parameter type, so one cached plan whichever kinds a batch holds):
     {refused_digests, moved_runs}, what it refused to change."""
-    record = await tx.single("openlineage.apply_batch", principal=principal, stage_id=stage_id, **rows)
+    record = await tx.single("openlineage.apply_batch", principal=principal, stage_id=stage_id, batch=batch)
     return dict(record) if record is not None else None
+
+
+def apply_batch_warm_up_params() -> dict[str, Any]:
+    """Parameters typed as `apply` sends them (an empty batch), for planning the statement before
+    the first event: Neo4j keys a cached plan by parameter types, so EXPLAIN with nulls would plan
+    a statement no batch ever runs."""
+    rows: list[dict[str, Any]] = []
+    names = [*_NODE_PARAMS, "model_versions", "runs", *(name for name, _ in _EDGE_PARAMS.values())]
+    return {"principal": "", "stage_id": STAGE_ID, "batch": {name: rows for name in names}}
 
 
 def _rows(changes: GraphChanges, kind: str) -> list[dict[str, Any]]:

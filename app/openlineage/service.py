@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from app.audit.chain import record_audit
@@ -65,8 +66,11 @@ class LineageIngest:
     """The process's event writer; `start()` in the app's lifespan, `stop()` on shutdown."""
 
     def __init__(self, db: Database, *, max_batch: int = 256, max_queued: int = 10_000,
-                 writers: int | None = None):
+                 writers: int | None = None, before_write: Callable[[], Awaitable[None]] | None = None):
         self.db = db
+        # Awaited before each batch: the app waits there, after an outage, for the warm-up to have
+        # planned the write path (app/http/app.py GraphPreparer.until_write_path_planned).
+        self.before_write = before_write
         self.max_batch = max_batch
         self.writers = writers or WRITERS
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue(maxsize=max_queued)
@@ -116,6 +120,8 @@ class LineageIngest:
                 raise
 
     async def _commit(self, batch: list[_Pending]) -> None:
+        if self.before_write is not None:
+            await self.before_write()
         try:
             # Bounded like a request: a partitioned Neo4j never answers, and one stuck batch would
             # hold the single writer (and so every sender) for as long as TCP takes to give up.

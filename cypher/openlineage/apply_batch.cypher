@@ -18,10 +18,16 @@
 // `replan=skip`: every lookup here is a unique-constraint seek whatever the statistics say, and
 // replanning this statement (~1 s of CPU on two cores) whenever a fast-growing graph's label counts
 // drift would stall ingestion for nothing.
-// params: teams, jobs, datasets, dataset_versions, models, model_versions, runs, evaluations, used_dataset_versions, used_model_versions, generated_dataset_versions, generated_model_versions, parent_runs, principal, stage_id
+// The rows of every kind travel in one map, `batch` (teams, jobs, datasets, dataset_versions, models,
+// model_versions, runs, evaluations, used_dataset_versions, used_model_versions,
+// generated_dataset_versions, generated_model_versions, parent_runs): Neo4j caches a plan under
+// its parameters' types, and an empty list is not typed like a list of maps, so thirteen list
+// parameters gave every mix of empty and non-empty kinds a plan of its own (~1.4 s of CPU each on
+// a warm server, ~10 s just after a restart); one map parameter is one type, one plan.
+// params: batch, principal, stage_id
 CYPHER replan=skip
 CALL () {
-  UNWIND $teams AS row
+  UNWIND $batch.teams AS row
   WITH row, datetime(row.first_at) AS first_at, datetime(row.last_at) AS last_at
   MERGE (n:Team {name: row.name})
   ON CREATE SET n.id = row.id, n.created_at = first_at, n.created_by = $principal,
@@ -30,7 +36,7 @@ CALL () {
       n.updated_at = CASE WHEN last_at > n.updated_at THEN last_at ELSE n.updated_at END
 }
 CALL () {
-  UNWIND $jobs AS row
+  UNWIND $batch.jobs AS row
   WITH row, datetime(row.first_at) AS first_at, datetime(row.last_at) AS last_at
   MERGE (n:Job {namespace: row.namespace, name: row.name})
   ON CREATE SET n.id = row.id, n.created_at = first_at, n.created_by = $principal,
@@ -56,7 +62,7 @@ CALL () {
   }
 }
 CALL () {
-  UNWIND $datasets AS row
+  UNWIND $batch.datasets AS row
   WITH row, datetime(row.first_at) AS first_at, datetime(row.last_at) AS last_at
   MERGE (n:Dataset {namespace: row.namespace, name: row.name})
   ON CREATE SET n.id = row.id, n.created_at = first_at, n.created_by = $principal,
@@ -83,7 +89,7 @@ CALL () {
 }
 CALL () {
   // The snapshots events name (the `version` facet, or the dataset's unversioned snapshot).
-  UNWIND $dataset_versions AS row
+  UNWIND $batch.dataset_versions AS row
   WITH row, datetime(row.first_at) AS first_at, datetime(row.last_at) AS last_at
   MATCH (dataset:Dataset {namespace: row.namespace, name: row.name})
   MERGE (n:DatasetVersion {namespace: row.namespace, name: row.name, version: row.version})
@@ -96,7 +102,7 @@ CALL () {
 }
 CALL () {
   // The models whose versions the lineagegraph_modelVersion facet carries, by name.
-  UNWIND $models AS row
+  UNWIND $batch.models AS row
   WITH row, datetime(row.first_at) AS first_at, datetime(row.last_at) AS last_at
   MERGE (n:Model {name: row.name})
   ON CREATE SET n.id = row.id, n.created_at = first_at, n.created_by = $principal,
@@ -105,7 +111,7 @@ CALL () {
       n.updated_at = CASE WHEN last_at > n.updated_at THEN last_at ELSE n.updated_at END
 }
 CALL () {
-  UNWIND $model_versions AS row
+  UNWIND $batch.model_versions AS row
   WITH row, datetime(row.first_at) AS first_at, datetime(row.last_at) AS last_at
   MATCH (model:Model {name: row.model_name})
   MERGE (n:ModelVersion {model_name: row.model_name, version: row.version})
@@ -143,7 +149,7 @@ CALL () {
                   attempted: row.artifact_digest}) AS refused_digests
 }
 CALL () {
-  UNWIND $runs AS row
+  UNWIND $batch.runs AS row
   WITH row, datetime(row.first_at) AS first_at, datetime(row.last_at) AS last_at,
        datetime(row.started_at) AS started_at, datetime(row.ended_at) AS ended_at, datetime(row.state_at) AS state_at
   MATCH (job:Job {namespace: row.job_namespace, name: row.job_name})
@@ -183,7 +189,7 @@ CALL () {
 }
 CALL () {
   // Evaluation results, one per (model version, metric, dataset snapshot); the value is the latest event's.
-  UNWIND $evaluations AS row
+  UNWIND $batch.evaluations AS row
   WITH row, datetime(row.first_at) AS first_at, datetime(row.last_at) AS last_at
   MATCH (mv:ModelVersion {model_name: row.model_name, version: row.version})
   MATCH (dv:DatasetVersion {namespace: row.dataset_namespace, name: row.dataset_name, version: row.dataset_version})
@@ -205,7 +211,7 @@ CALL () {
 }
 CALL () {
   // Runs used these dataset snapshots.
-  UNWIND $used_dataset_versions AS row
+  UNWIND $batch.used_dataset_versions AS row
   WITH row, datetime(row.at) AS at
   MATCH (r:Run {run_id: row.run_id})
   MATCH (x:DatasetVersion {namespace: row.namespace, name: row.name, version: row.version})
@@ -215,7 +221,7 @@ CALL () {
 }
 CALL () {
   // Runs used these model versions (fine-tuning, distillation, scoring).
-  UNWIND $used_model_versions AS row
+  UNWIND $batch.used_model_versions AS row
   WITH row, datetime(row.at) AS at
   MATCH (r:Run {run_id: row.run_id})
   MATCH (x:ModelVersion {model_name: row.model_name, version: row.version})
@@ -225,7 +231,7 @@ CALL () {
 }
 CALL () {
   // Runs wrote these dataset snapshots.
-  UNWIND $generated_dataset_versions AS row
+  UNWIND $batch.generated_dataset_versions AS row
   WITH row, datetime(row.at) AS at
   MATCH (r:Run {run_id: row.run_id})
   MATCH (x:DatasetVersion {namespace: row.namespace, name: row.name, version: row.version})
@@ -235,7 +241,7 @@ CALL () {
 }
 CALL () {
   // Runs produced these model versions.
-  UNWIND $generated_model_versions AS row
+  UNWIND $batch.generated_model_versions AS row
   WITH row, datetime(row.at) AS at
   MATCH (r:Run {run_id: row.run_id})
   MATCH (x:ModelVersion {model_name: row.model_name, version: row.version})
@@ -245,7 +251,7 @@ CALL () {
 }
 CALL () {
   // Runs ran as part of a parent run (the parent facet: a task within a DAG run).
-  UNWIND $parent_runs AS row
+  UNWIND $batch.parent_runs AS row
   WITH row, datetime(row.at) AS at
   MATCH (r:Run {run_id: row.run_id})
   MATCH (parent:Run {run_id: row.parent_run_id})
