@@ -1,0 +1,94 @@
+// One catalog node, by id or else by natural key, with the neighbours a GraphQL selection asks for,
+// two levels deep, in one statement: what the lookup's nested fields would otherwise fetch with a
+// statement per field and level (app/catalog/loaders.py, `lookup`, primes the request's loaders
+// with it). Each hop is data, never text: an edge hop {field, type, out, open, label} follows the
+// relationships of one type in one direction (only open spans, `until` null, when `open`) to nodes
+// labelled `label` (any node when null), as the rel_* files do; a key hop {field, target, key}
+// finds the `target` node whose natural key is the source's properties named in `key`, as the
+// get_*_by_key files do. `then` holds the hops to follow from each node a hop reaches. The order
+// of each relation (its file's ORDER BY) is applied by the caller. No row when there is no node.
+// params: label, id, key, hops
+CALL () {
+  WITH 1 AS _ WHERE $label = 'Team' MATCH (n:Team {id: $id}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'Team' MATCH (n:Team {name: $key.name}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'Dataset' MATCH (n:Dataset {id: $id}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'Dataset' MATCH (n:Dataset {namespace: $key.namespace, name: $key.name}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'DatasetVersion' MATCH (n:DatasetVersion {id: $id}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'DatasetVersion'
+  MATCH (n:DatasetVersion {namespace: $key.namespace, name: $key.name, version: $key.version}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'Feature' MATCH (n:Feature {id: $id}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'Feature' MATCH (n:Feature {group: $key.group, name: $key.name}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'Job' MATCH (n:Job {id: $id}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'Job' MATCH (n:Job {namespace: $key.namespace, name: $key.name}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'Run' MATCH (n:Run {id: $id}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'Run' MATCH (n:Run {run_id: $key.run_id}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'Model' MATCH (n:Model {id: $id}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'Model' MATCH (n:Model {name: $key.name}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'ModelVersion' MATCH (n:ModelVersion {id: $id}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'ModelVersion'
+  MATCH (n:ModelVersion {model_name: $key.model_name, version: $key.version}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'Deployment' MATCH (n:Deployment {id: $id}) RETURN n
+  UNION
+  WITH 1 AS _ WHERE $label = 'Deployment' MATCH (n:Deployment {environment: $key.environment, name: $key.name}) RETURN n
+}
+RETURN n {.*} AS node, COLLECT {
+  UNWIND $hops AS hop
+  CALL (n, hop) {
+    WITH n AS src, hop WHERE hop.out
+    MATCH (src)-[r]->(x) WHERE type(r) = hop.type AND (NOT hop.open OR r.until IS NULL)
+      AND (hop.label IS NULL OR hop.label IN labels(x)) RETURN x
+    UNION ALL
+    WITH n AS src, hop WHERE NOT hop.out
+    MATCH (src)<-[r]-(x) WHERE type(r) = hop.type AND (NOT hop.open OR r.until IS NULL)
+      AND (hop.label IS NULL OR hop.label IN labels(x)) RETURN x
+    UNION ALL
+    WITH n AS src, hop WHERE hop.target = 'Team' MATCH (x:Team {name: src[hop.key[0]]}) RETURN x
+    UNION ALL
+    WITH n AS src, hop WHERE hop.target = 'Model' MATCH (x:Model {name: src[hop.key[0]]}) RETURN x
+    UNION ALL
+    WITH n AS src, hop WHERE hop.target = 'Job'
+    MATCH (x:Job {namespace: src[hop.key[0]], name: src[hop.key[1]]}) RETURN x
+    UNION ALL
+    WITH n AS src, hop WHERE hop.target = 'Dataset'
+    MATCH (x:Dataset {namespace: src[hop.key[0]], name: src[hop.key[1]]}) RETURN x
+  }
+  RETURN {field: hop.field, kind: coalesce(hop.label, hop.target, labels(x)[0]), node: x {.*}, then: COLLECT {
+    UNWIND hop.then AS next
+    CALL (x, next) {
+      WITH x AS src, next WHERE next.out
+      MATCH (src)-[r]->(y) WHERE type(r) = next.type AND (NOT next.open OR r.until IS NULL)
+        AND (next.label IS NULL OR next.label IN labels(y)) RETURN y
+      UNION ALL
+      WITH x AS src, next WHERE NOT next.out
+      MATCH (src)<-[r]-(y) WHERE type(r) = next.type AND (NOT next.open OR r.until IS NULL)
+        AND (next.label IS NULL OR next.label IN labels(y)) RETURN y
+      UNION ALL
+      WITH x AS src, next WHERE next.target = 'Team' MATCH (y:Team {name: src[next.key[0]]}) RETURN y
+      UNION ALL
+      WITH x AS src, next WHERE next.target = 'Model' MATCH (y:Model {name: src[next.key[0]]}) RETURN y
+      UNION ALL
+      WITH x AS src, next WHERE next.target = 'Job'
+      MATCH (y:Job {namespace: src[next.key[0]], name: src[next.key[1]]}) RETURN y
+      UNION ALL
+      WITH x AS src, next WHERE next.target = 'Dataset'
+      MATCH (y:Dataset {namespace: src[next.key[0]], name: src[next.key[1]]}) RETURN y
+    }
+    RETURN {field: next.field, kind: coalesce(next.label, next.target, labels(y)[0]), node: y {.*}}
+  }}
+} AS neighbours
