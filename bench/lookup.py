@@ -112,14 +112,13 @@ def throughput(service_url: str, service_headers: dict, peer_url: str | None, ke
 
 def profile_in_process(settings, keys: list[dict], *, requests: int, profile_to: str | None = None) -> dict:
     """Per request of each lookup document, with the one-statement lookup and with the per-field loaders
-    alone (`repository.FOLLOWS` emptied), interleaved request by request in this one process (the app
-    driven through Starlette's TestClient, the bootstrap token as the benchmark sends it): statements
-    sent, CPU ms of the process (`process_time`: the app, Strawberry, the driver, JSON and the client
-    together) and wall ms, medians. With `profile_to`, a cProfile of the one-statement lookups."""
+    alone (`repository.FOLLOWS` emptied), interleaved request by request in this one process and thread
+    (the app's lifespan run and its ASGI callable driven by httpx, no socket; the bootstrap token as the
+    benchmark sends it): statements sent, CPU ms (`process_time`: the app, Strawberry, the driver, JSON
+    and the in-process client together) and wall ms, medians. With `profile_to`, a cProfile of the
+    one-statement lookups (the whole request, server side included)."""
     import cProfile
     import statistics
-
-    from starlette.testclient import TestClient
 
     from app.catalog import repository
     from app.http.app import create_app
@@ -132,8 +131,10 @@ def profile_in_process(settings, keys: list[dict], *, requests: int, profile_to:
     rng = random.Random(11)
     app = create_app(settings)
     headers = {"authorization": f"Bearer {settings.bootstrap_token.get_secret_value()}"}
-    try:
-        with TestClient(app, headers=headers) as http:
+
+    async def measure() -> None:
+        async with app.router.lifespan_context(app), httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://bench", headers=headers) as http:
             db = app.state.db
             for i in range(requests + 20):  # the first 20 warm up
                 variables = rng.choice(keys)
@@ -144,7 +145,7 @@ def profile_in_process(settings, keys: list[dict], *, requests: int, profile_to:
                         before, cpu, wall = db.statements_run, time.process_time(), time.perf_counter()
                         if profiling:
                             profiler.enable()
-                        response = http.post("/graphql", json={"query": text, "variables": variables})
+                        response = await http.post("/graphql", json={"query": text, "variables": variables})
                         if profiling:
                             profiler.disable()
                         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -156,6 +157,9 @@ def profile_in_process(settings, keys: list[dict], *, requests: int, profile_to:
                             sample["statements"].append(db.statements_run - before)
                             sample["cpu_ms"].append(cpu * 1000)
                             sample["wall_ms"].append(wall * 1000)
+
+    try:
+        asyncio.run(measure())
     finally:
         repository.FOLLOWS = follows
     if profiler is not None:
@@ -186,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pagecache", default="1g")
     parser.add_argument("--tmp", default=None)
     parser.add_argument("--profile", default=None, help="write a cProfile of the one-statement lookups here")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with NEO4J_URI: keep the registry already there (loaded by an earlier run)")
     args = parser.parse_args(argv)
     queries, statements = load_queries(Settings().cypher_dir), load_queries(BENCH_CYPHER_DIR)
     with ExitStack() as stack:
@@ -195,9 +201,13 @@ def main(argv: list[str] | None = None) -> int:
         run.prepare(settings, queries)
         driver = GraphDatabase.driver(uri, auth=(settings.neo4j_user, settings.neo4j_password))
         stack.callback(driver.close)
-        load(driver, settings.neo4j_database, statements, generate(args.size), echo=run.echo)
         records, _, _ = driver.execute_query(statements["sample_model_versions"].text, {"limit": 1000},
                                              database_=settings.neo4j_database)
+        if not (args.reuse and records):
+            run.wipe(driver, settings.neo4j_database, statements)
+            load(driver, settings.neo4j_database, statements, generate(args.size), echo=run.echo)
+            records, _, _ = driver.execute_query(statements["sample_model_versions"].text, {"limit": 1000},
+                                                 database_=settings.neo4j_database)
         result = profile_in_process(settings, [dict(r) for r in records], requests=args.requests,
                                     profile_to=args.profile)
     print(json.dumps({"load_average": os.getloadavg(), **result}, indent=1))

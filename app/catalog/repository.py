@@ -15,6 +15,7 @@ from typing import Any
 from app.core.cypher import Statements
 from app.core.db import Tx
 from app.core.kinds import Kind, Kinds
+from app.core.times import stored_time
 
 
 class PerKind(Statements):
@@ -170,10 +171,11 @@ FOLLOWS: dict[str, dict[str, Follow]] = {
 
 def in_order(follow: Follow, pairs: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
     """(label, node) pairs in the order of the follow's relation file (Neo4j's: nulls last when
-    ascending, first when descending)."""
+    ascending, first when descending; times by instant, whether stored or as ISO text)."""
     for name, descending in reversed(follow.order):  # stable sorts, least significant key first
         def value(pair, name=name):
             v = pair[0] if name == "kind" else pair[1].get(name)
+            v = stored_time(v) if name.endswith("_at") else v
             return (True, 0) if v is None else (False, v)
         pairs = sorted(pairs, key=value, reverse=descending)
     return pairs

@@ -3,8 +3,9 @@ answers what the per-field loaders answer (hypothesis).
 
 Each example writes a random registry of tests/lineage/test_lineage_properties.py's generator
 (runs using and generating versions, features, fine-tunes, deployments switching over time), gives
-some of its assets an owning team, then looks up random nodes of every kind, by id and by natural
-key, selecting every field `repository.FOLLOWS` knows and, under each, the fields of the node it
+some of its assets an owning team and some nodes stored times of every form (tests/lineage/
+test_lean_node_maps.py's: the statement sends node times as ISO text), then looks up random nodes
+of every kind, by id and by natural key, selecting every field `repository.FOLLOWS` knows and, under each, the fields of the node it
 reaches (two levels), plus fields it does not know (which load as before). Every answer is compared
 with the same document answered by the per-field DataLoaders alone (FOLLOWS emptied), and the
 statements counted.
@@ -21,6 +22,7 @@ from app.catalog import repository, service
 from app.core.actor import Actor
 from bench.lookup import TWO_LEVELS_GQL
 from tests.lineage.conftest import service_calls  # noqa: F401 (the fixture)
+from tests.lineage.test_lean_node_maps import restamps
 from tests.lineage.test_lineage_properties import JOB, plans, write
 
 ROOTS = {"Team": "team", "Dataset": "dataset", "DatasetVersion": "datasetVersion", "Feature": "feature",
@@ -93,21 +95,29 @@ def answers(client, gql, monkeypatch):
     return ask
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
-@given(data=st.data())
-def test_a_lookup_answers_what_the_per_field_loaders_answer(graph, service_calls, answers, data):
+def registry_with_owners(graph, service_calls, data) -> list[tuple[str, dict]]:
+    """A random registry written through the services, some datasets and models owned: its nodes."""
     plan = data.draw(plans(), label="registry")
     graph("admin.wipe_registry")
     service_calls(lambda db: write(db, plan))
-    nodes = [(row["labels"][0], row["props"]) for row in graph("admin.all_nodes") if row["labels"][0] in ROOTS]
-    of = {label: sorted((p for k, p in nodes if k == label), key=lambda p: p["id"]) for label in ROOTS}
+    of = {kind: sorted((row["props"] for row in graph("admin.all_nodes") if row["labels"][0] == kind),
+                       key=lambda p: p["id"]) for kind in ("Dataset", "Model")}
     owned = {kind: data.draw(st.lists(st.sampled_from(of[kind]), unique_by=lambda p: p["id"]), label=f"{kind} owned")
-             if of[kind] else [] for kind in ("Dataset", "Model")}
+             if of[kind] else [] for kind in of}
     service_calls(lambda db: give_owners(db, owned))
-    nodes = [(row["labels"][0], row["props"]) for row in graph("admin.all_nodes") if row["labels"][0] in ROOTS]
-    asked = data.draw(st.lists(st.sampled_from(sorted(nodes, key=lambda n: n[1]["id"])), min_size=1, max_size=8),
-                      label="lookups")
+    # Times of every form a stored DateTime takes (offsets, zone ids, 0–9 fractional digits): the
+    # statement sends them as ISO text, and relations ordered by time must still be in instant order.
+    ids = sorted(row["props"]["id"] for row in graph("admin.all_nodes") if row["labels"][0] in ROOTS)
+    graph("lineage.test_restamp_times", rows=data.draw(restamps(ids), label="times"))
+    return sorted(((row["labels"][0], row["props"]) for row in graph("admin.all_nodes") if row["labels"][0] in ROOTS),
+                  key=lambda n: n[1]["id"])
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_a_lookup_answers_what_the_per_field_loaders_answer(graph, service_calls, answers, data):
+    nodes = registry_with_owners(graph, service_calls, data)
+    asked = data.draw(st.lists(st.sampled_from(nodes), min_size=1, max_size=8), label="lookups")
     for label, props in asked:
         by = data.draw(st.sampled_from(["id", "key"]), label="by")
         depth = data.draw(st.sampled_from([1, 2, 3]), label="depth")
@@ -120,7 +130,7 @@ def test_a_lookup_answers_what_the_per_field_loaders_answer(graph, service_calls
         assert one["data"][ROOTS[label]]["id"] == props["id"]
         if depth <= 2 and not others:
             assert used == 1, f"{used} statements (the loaders took {used_before})"
-    for props in of["ModelVersion"]:
+    for props in (p for label, p in nodes if label == "ModelVersion"):
         one, used, loaders, used_before = answers(TWO_LEVELS_GQL, {"model": props["model_name"],
                                                                   "version": props["version"]})
         assert one == loaders and one["data"]["modelVersion"]["id"] == props["id"]
