@@ -168,6 +168,41 @@ def profile_in_process(settings, keys: list[dict], *, requests: int, profile_to:
             for (doc, way), sample in samples.items()}
 
 
+def process_cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes have used so far (/proc/<pid>/stat)."""
+    import os
+    from pathlib import Path
+
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def service_cpu(servers: dict[str, tuple[str, list[int]]], headers: dict, keys: list[dict], *,
+                requests: int) -> dict:
+    """CPU ms per request of each service's own processes (`servers`: name -> (url, pids), e.g. the
+    pids of bench.processes.serving_processes), the servers asked in turn request by request with the
+    same random keys, sequentially, for each lookup document: each process's whole CPU over the run
+    divided by `requests` (the kernel counts CPU in 10 ms ticks, and work a request leaves for after
+    its response counts too; a server's background work, the same for each, is in it)."""
+    rng = random.Random(5)
+    plan = [rng.choice(keys) for _ in range(requests)]
+    result = {}
+    with httpx.Client(headers=headers, timeout=60) as http:
+        for doc, text in {"two levels": TWO_LEVELS_GQL, "lookup": LOOKUP_GQL}.items():
+            started = {name: process_cpu_seconds(pids) for name, (_, pids) in servers.items()}
+            for variables in plan:
+                for name, (url, _) in servers.items():
+                    response = http.post(url + "/graphql", json={"query": text, "variables": variables})
+                    if response.status_code != 200 or response.json().get("errors"):
+                        raise RuntimeError(f"{name}: lookup failed: {response.text[:300]}")
+            result.update({f"{doc}, {name}": round((process_cpu_seconds(pids) - started[name]) * 1000 / requests, 2)
+                           for name, (_, pids) in servers.items()})
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m bench.lookup`: a generated registry in a Neo4j of its own, then `profile_in_process`."""
     import argparse

@@ -139,7 +139,9 @@ def _key(target: Kinds, *key: str) -> Follow:
 _ASC, _DESC = False, True
 _OWNER = _key(Kinds.TEAM, "owner")
 # Each label's fields that `node_with_neighbours` can answer, by GraphQL field name; the hypothesis
-# test in tests/catalog/test_lookup_neighbours.py holds each to its relation file's answers.
+# test in tests/catalog/test_lookup_neighbours.py holds each to its relation file's answers. The
+# statement has a branch per relationship type and direction (and key target) used here: a new
+# one needs its branch there too.
 FOLLOWS: dict[str, dict[str, Follow]] = {
     "Dataset": {"owner": _OWNER,
                 "versions": _edge(Relation.rel_dataset_versions, "VERSION_OF", False, "DatasetVersion",

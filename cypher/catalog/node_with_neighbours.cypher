@@ -2,7 +2,8 @@
 // two levels deep, in one statement: what the lookup's nested fields would otherwise fetch with a
 // statement per field and level (app/catalog/loaders.py, `lookup`, primes the request's loaders
 // with it). Each hop is data, never text: an edge hop {field, type, out, open, label} follows the
-// relationships of one type in one direction (only open spans, `until` null, when `open`) to nodes
+// relationships of one type in one direction (a branch per type and direction, so that Neo4j expands
+// only those, not all of a hub's), only open spans (`until` null) when `open`, to nodes
 // labelled `label` (any node when null), as the rel_* files do; a key hop {field, target, key}
 // finds the `target` node whose natural key is the source's properties named in `key`, as the
 // get_*_by_key files do. `then` holds the hops to follow from each node a hop reaches. The order
@@ -54,13 +55,29 @@ RETURN n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated
      since: toString(n.since), artifact_verified_at: toString(n.artifact_verified_at)} AS node, COLLECT {
   UNWIND $hops AS hop
   CALL (n, hop) {
-    WITH n AS src, hop WHERE hop.out
-    MATCH (src)-[r]->(x) WHERE type(r) = hop.type AND (NOT hop.open OR r.until IS NULL)
-      AND (hop.label IS NULL OR hop.label IN labels(x)) RETURN x
+    WITH n AS src, hop WHERE hop.type = 'VERSION_OF' AND NOT hop.out
+    MATCH (src)<-[r:VERSION_OF]-(x) WHERE (NOT hop.open OR r.until IS NULL) AND (hop.label IS NULL OR hop.label IN labels(x)) RETURN x
     UNION ALL
-    WITH n AS src, hop WHERE NOT hop.out
-    MATCH (src)<-[r]-(x) WHERE type(r) = hop.type AND (NOT hop.open OR r.until IS NULL)
-      AND (hop.label IS NULL OR hop.label IN labels(x)) RETURN x
+    WITH n AS src, hop WHERE hop.type = 'WAS_GENERATED_BY' AND hop.out
+    MATCH (src)-[r:WAS_GENERATED_BY]->(x) WHERE (NOT hop.open OR r.until IS NULL) AND (hop.label IS NULL OR hop.label IN labels(x)) RETURN x
+    UNION ALL
+    WITH n AS src, hop WHERE hop.type = 'WAS_GENERATED_BY' AND NOT hop.out
+    MATCH (src)<-[r:WAS_GENERATED_BY]-(x) WHERE (NOT hop.open OR r.until IS NULL) AND (hop.label IS NULL OR hop.label IN labels(x)) RETURN x
+    UNION ALL
+    WITH n AS src, hop WHERE hop.type = 'WAS_DERIVED_FROM' AND hop.out
+    MATCH (src)-[r:WAS_DERIVED_FROM]->(x) WHERE (NOT hop.open OR r.until IS NULL) AND (hop.label IS NULL OR hop.label IN labels(x)) RETURN x
+    UNION ALL
+    WITH n AS src, hop WHERE hop.type = 'INSTANCE_OF' AND NOT hop.out
+    MATCH (src)<-[r:INSTANCE_OF]-(x) WHERE (NOT hop.open OR r.until IS NULL) AND (hop.label IS NULL OR hop.label IN labels(x)) RETURN x
+    UNION ALL
+    WITH n AS src, hop WHERE hop.type = 'USED' AND hop.out
+    MATCH (src)-[r:USED]->(x) WHERE (NOT hop.open OR r.until IS NULL) AND (hop.label IS NULL OR hop.label IN labels(x)) RETURN x
+    UNION ALL
+    WITH n AS src, hop WHERE hop.type = 'SERVES' AND hop.out
+    MATCH (src)-[r:SERVES]->(x) WHERE (NOT hop.open OR r.until IS NULL) AND (hop.label IS NULL OR hop.label IN labels(x)) RETURN x
+    UNION ALL
+    WITH n AS src, hop WHERE hop.type = 'SERVES' AND NOT hop.out
+    MATCH (src)<-[r:SERVES]-(x) WHERE (NOT hop.open OR r.until IS NULL) AND (hop.label IS NULL OR hop.label IN labels(x)) RETURN x
     UNION ALL
     WITH n AS src, hop WHERE hop.target = 'Team' MATCH (x:Team {name: src[hop.key[0]]}) RETURN x
     UNION ALL
@@ -77,13 +94,29 @@ RETURN n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated
        since: toString(x.since), artifact_verified_at: toString(x.artifact_verified_at)}, then: COLLECT {
     UNWIND hop.then AS next
     CALL (x, next) {
-      WITH x AS src, next WHERE next.out
-      MATCH (src)-[r]->(y) WHERE type(r) = next.type AND (NOT next.open OR r.until IS NULL)
-        AND (next.label IS NULL OR next.label IN labels(y)) RETURN y
+      WITH x AS src, next WHERE next.type = 'VERSION_OF' AND NOT next.out
+      MATCH (src)<-[r:VERSION_OF]-(y) WHERE (NOT next.open OR r.until IS NULL) AND (next.label IS NULL OR next.label IN labels(y)) RETURN y
       UNION ALL
-      WITH x AS src, next WHERE NOT next.out
-      MATCH (src)<-[r]-(y) WHERE type(r) = next.type AND (NOT next.open OR r.until IS NULL)
-        AND (next.label IS NULL OR next.label IN labels(y)) RETURN y
+      WITH x AS src, next WHERE next.type = 'WAS_GENERATED_BY' AND next.out
+      MATCH (src)-[r:WAS_GENERATED_BY]->(y) WHERE (NOT next.open OR r.until IS NULL) AND (next.label IS NULL OR next.label IN labels(y)) RETURN y
+      UNION ALL
+      WITH x AS src, next WHERE next.type = 'WAS_GENERATED_BY' AND NOT next.out
+      MATCH (src)<-[r:WAS_GENERATED_BY]-(y) WHERE (NOT next.open OR r.until IS NULL) AND (next.label IS NULL OR next.label IN labels(y)) RETURN y
+      UNION ALL
+      WITH x AS src, next WHERE next.type = 'WAS_DERIVED_FROM' AND next.out
+      MATCH (src)-[r:WAS_DERIVED_FROM]->(y) WHERE (NOT next.open OR r.until IS NULL) AND (next.label IS NULL OR next.label IN labels(y)) RETURN y
+      UNION ALL
+      WITH x AS src, next WHERE next.type = 'INSTANCE_OF' AND NOT next.out
+      MATCH (src)<-[r:INSTANCE_OF]-(y) WHERE (NOT next.open OR r.until IS NULL) AND (next.label IS NULL OR next.label IN labels(y)) RETURN y
+      UNION ALL
+      WITH x AS src, next WHERE next.type = 'USED' AND next.out
+      MATCH (src)-[r:USED]->(y) WHERE (NOT next.open OR r.until IS NULL) AND (next.label IS NULL OR next.label IN labels(y)) RETURN y
+      UNION ALL
+      WITH x AS src, next WHERE next.type = 'SERVES' AND next.out
+      MATCH (src)-[r:SERVES]->(y) WHERE (NOT next.open OR r.until IS NULL) AND (next.label IS NULL OR next.label IN labels(y)) RETURN y
+      UNION ALL
+      WITH x AS src, next WHERE next.type = 'SERVES' AND NOT next.out
+      MATCH (src)<-[r:SERVES]-(y) WHERE (NOT next.open OR r.until IS NULL) AND (next.label IS NULL OR next.label IN labels(y)) RETURN y
       UNION ALL
       WITH x AS src, next WHERE next.target = 'Team' MATCH (y:Team {name: src[next.key[0]]}) RETURN y
       UNION ALL
