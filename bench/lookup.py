@@ -105,3 +105,149 @@ def throughput(service_url: str, service_headers: dict, peer_url: str | None, ke
         result[name] = {"rps": round(sum(r["rps"] for r in measured) / len(measured)),
                         "rps_rounds": [r["rps"] for r in measured], **summary(latencies)}
     return result
+
+
+# --- where a lookup's time goes: statements, CPU and latency per request, in one process ---------------
+
+
+def profile_in_process(settings, keys: list[dict], *, requests: int, profile_to: str | None = None) -> dict:
+    """Per request of each lookup document, with the one-statement lookup and with the per-field loaders
+    alone (`repository.FOLLOWS` emptied), interleaved request by request in this one process and thread
+    (the app's lifespan run and its ASGI callable driven by httpx, no socket; the bootstrap token as the
+    benchmark sends it): statements sent, CPU ms (`process_time`: the app, Strawberry, the driver, JSON
+    and the in-process client together) and wall ms, medians. With `profile_to`, a cProfile of the
+    one-statement lookups (the whole request, server side included)."""
+    import cProfile
+    import statistics
+
+    from app.catalog import repository
+    from app.http.app import create_app
+
+    follows = repository.FOLLOWS
+    ways = {"loaders": {}, "one statement": follows}
+    documents = {"two levels": TWO_LEVELS_GQL, "lookup": LOOKUP_GQL}
+    samples = {(doc, way): {"statements": [], "cpu_ms": [], "wall_ms": []} for doc in documents for way in ways}
+    profiler = cProfile.Profile() if profile_to else None
+    rng = random.Random(11)
+    app = create_app(settings)
+    headers = {"authorization": f"Bearer {settings.bootstrap_token.get_secret_value()}"}
+
+    async def measure() -> None:
+        async with app.router.lifespan_context(app), httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://bench", headers=headers) as http:
+            db = app.state.db
+            for i in range(requests + 20):  # the first 20 warm up
+                variables = rng.choice(keys)
+                for doc, text in documents.items():
+                    for way, table in ways.items():
+                        repository.FOLLOWS = table
+                        profiling = profiler is not None and way == "one statement" and i >= 20
+                        before, cpu, wall = db.statements_run, time.process_time(), time.perf_counter()
+                        if profiling:
+                            profiler.enable()
+                        response = await http.post("/graphql", json={"query": text, "variables": variables})
+                        if profiling:
+                            profiler.disable()
+                        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                        body = response.json()
+                        if response.status_code != 200 or body.get("errors"):
+                            raise RuntimeError(f"lookup failed: {response.status_code} {body}")
+                        if i >= 20:
+                            sample = samples[(doc, way)]
+                            sample["statements"].append(db.statements_run - before)
+                            sample["cpu_ms"].append(cpu * 1000)
+                            sample["wall_ms"].append(wall * 1000)
+
+    try:
+        asyncio.run(measure())
+    finally:
+        repository.FOLLOWS = follows
+    if profiler is not None:
+        profiler.dump_stats(profile_to)
+    return {f"{doc}, {way}": {name: round(statistics.median(values), 2) for name, values in sample.items()}
+            for (doc, way), sample in samples.items()}
+
+
+def process_cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes have used so far (/proc/<pid>/stat)."""
+    import os
+    from pathlib import Path
+
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def service_cpu(servers: dict[str, tuple[str, list[int]]], headers: dict, keys: list[dict], *,
+                requests: int) -> dict:
+    """CPU ms per request of each service's own processes (`servers`: name -> (url, pids), e.g. the
+    pids of bench.processes.serving_processes), the servers asked in turn request by request with the
+    same random keys, sequentially, for each lookup document: each process's whole CPU over the run
+    divided by `requests` (the kernel counts CPU in 10 ms ticks, and work a request leaves for after
+    its response counts too; a server's background work, the same for each, is in it)."""
+    rng = random.Random(5)
+    plan = [rng.choice(keys) for _ in range(requests)]
+    result = {}
+    with httpx.Client(headers=headers, timeout=60) as http:
+        for doc, text in {"two levels": TWO_LEVELS_GQL, "lookup": LOOKUP_GQL}.items():
+            started = {name: process_cpu_seconds(pids) for name, (_, pids) in servers.items()}
+            for variables in plan:
+                for name, (url, _) in servers.items():
+                    response = http.post(url + "/graphql", json={"query": text, "variables": variables})
+                    if response.status_code != 200 or response.json().get("errors"):
+                        raise RuntimeError(f"{name}: lookup failed: {response.text[:300]}")
+            result.update({f"{doc}, {name}": round((process_cpu_seconds(pids) - started[name]) * 1000 / requests, 2)
+                           for name, (_, pids) in servers.items()})
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.lookup`: a generated registry in a Neo4j of its own, then `profile_in_process`."""
+    import argparse
+    import json
+    import os
+    from contextlib import ExitStack
+
+    from neo4j import GraphDatabase
+
+    from app.core.config import Settings
+    from app.core.cypher import load_queries
+    from bench import run
+    from bench.generate import generate
+    from bench.load import BENCH_CYPHER_DIR, load
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--size", type=int, default=100_000, help="nodes of the generated registry")
+    parser.add_argument("--requests", type=int, default=300, help="measured requests per document and way")
+    parser.add_argument("--heap", default="1g")
+    parser.add_argument("--pagecache", default="1g")
+    parser.add_argument("--tmp", default=None)
+    parser.add_argument("--profile", default=None, help="write a cProfile of the one-statement lookups here")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with NEO4J_URI: keep the registry already there (loaded by an earlier run)")
+    args = parser.parse_args(argv)
+    queries, statements = load_queries(Settings().cypher_dir), load_queries(BENCH_CYPHER_DIR)
+    with ExitStack() as stack:
+        uri, _ = run.start_neo4j(stack, args)
+        os.environ["LINEAGEGRAPH_BOOTSTRAP_TOKEN"] = run.bench_token()
+        settings = run.settings_for(uri)
+        run.prepare(settings, queries)
+        driver = GraphDatabase.driver(uri, auth=(settings.neo4j_user, settings.neo4j_password))
+        stack.callback(driver.close)
+        records, _, _ = driver.execute_query(statements["sample_model_versions"].text, {"limit": 1000},
+                                             database_=settings.neo4j_database)
+        if not (args.reuse and records):
+            run.wipe(driver, settings.neo4j_database, statements)
+            load(driver, settings.neo4j_database, statements, generate(args.size), echo=run.echo)
+            records, _, _ = driver.execute_query(statements["sample_model_versions"].text, {"limit": 1000},
+                                                 database_=settings.neo4j_database)
+        result = profile_in_process(settings, [dict(r) for r in records], requests=args.requests,
+                                    profile_to=args.profile)
+    print(json.dumps({"load_average": os.getloadavg(), **result}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -100,9 +100,9 @@ AfterArg = Annotated[str | None, strawberry.argument(
 async def _lookup(info: Info, kind: Kind, cls, node_id: str | None, *key):
     """By id, or by the complete natural key; null when there is no such record."""
     if node_id is not None:
-        return from_node(cls, await catalog_loaders.by_id(info, kind).load(node_id))
+        return from_node(cls, await catalog_loaders.lookup(info, kind, id=node_id, key=None))
     if key and all(part is not None for part in key):
-        return from_node(cls, await catalog_loaders.by_key(info, kind).load(tuple(key)))
+        return from_node(cls, await catalog_loaders.lookup(info, kind, id=None, key=tuple(key)))
     raise InvalidInput(f"Give the id or the whole natural key ({', '.join(kind.key_fields)}).", field="id")
 
 

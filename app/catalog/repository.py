@@ -7,6 +7,7 @@ is named after its file; callers pass the kind or the member, never a statement'
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import auto
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from app.core.cypher import Statements
 from app.core.db import Tx
 from app.core.kinds import Kind, Kinds
+from app.core.times import stored_time
 
 
 class PerKind(Statements):
@@ -97,6 +99,90 @@ class Relation(Statements):
     rel_deployment_history = auto()
 
 
+@dataclass(frozen=True)
+class Follow:
+    """How a GraphQL field of a node reaches its neighbours, as data for `node_with_neighbours`: an
+    edge hop reproduces one relation file (`relation`: the relationships of `type` in direction
+    `out`, only open spans when `open`, to nodes labelled `label` or any, ordered as the file's
+    ORDER BY: (`kind` or a property, descending) pairs); a key hop reproduces a get_*_by_key lookup
+    of the `target` kind from the source's properties named in `key`."""
+
+    relation: Relation | None = None
+    type: str | None = None
+    out: bool | None = None
+    label: str | None = None
+    open: bool = False
+    order: tuple[tuple[str, bool], ...] = ()
+    target: Kind | None = None
+    key: tuple[str, ...] = ()
+
+    def hop(self, field: str, then: list[dict]) -> dict:
+        """The hop as the statement's parameter."""
+        return {"field": field, "type": self.type, "out": self.out, "open": self.open, "label": self.label,
+                "target": self.target.label if self.target else None, "key": list(self.key), "then": then}
+
+    @property
+    def reaches(self) -> str | None:
+        """The one label of the nodes it reaches; None when they may be of several."""
+        return self.target.label if self.target else self.label
+
+
+def _edge(relation: Relation, type: str, out: bool, label: str | None, *order: tuple[str, bool],
+          open: bool = False) -> Follow:
+    return Follow(relation=relation, type=type, out=out, label=label, open=open, order=order)
+
+
+def _key(target: Kinds, *key: str) -> Follow:
+    return Follow(target=target.value, key=key)
+
+
+_ASC, _DESC = False, True
+_OWNER = _key(Kinds.TEAM, "owner")
+# Each label's fields that `node_with_neighbours` can answer, by GraphQL field name; the hypothesis
+# test in tests/catalog/test_lookup_neighbours.py holds each to its relation file's answers. The
+# statement has a branch per relationship type and direction (and key target) used here: a new
+# one needs its branch there too.
+FOLLOWS: dict[str, dict[str, Follow]] = {
+    "Dataset": {"owner": _OWNER,
+                "versions": _edge(Relation.rel_dataset_versions, "VERSION_OF", False, "DatasetVersion",
+                                  ("created_at", _DESC), ("id", _ASC))},
+    "DatasetVersion": {"dataset": _key(Kinds.DATASET, "namespace", "name"),
+                       "producedBy": _edge(Relation.rel_dataset_version_producers, "WAS_GENERATED_BY", True, "Run",
+                                           ("created_at", _ASC))},
+    "Feature": {"owner": _OWNER,
+                "derivedFrom": _edge(Relation.rel_feature_sources, "WAS_DERIVED_FROM", True, None,
+                                     ("kind", _ASC), ("id", _ASC))},
+    "Job": {"owner": _OWNER,
+            "runs": _edge(Relation.rel_job_runs, "INSTANCE_OF", False, "Run", ("created_at", _DESC), ("id", _ASC))},
+    "Run": {"job": _key(Kinds.JOB, "job_namespace", "job_name"),
+            "inputs": _edge(Relation.rel_run_inputs, "USED", True, None, ("kind", _ASC), ("id", _ASC)),
+            "outputs": _edge(Relation.rel_run_outputs, "WAS_GENERATED_BY", False, None, ("kind", _ASC), ("id", _ASC))},
+    "Model": {"owner": _OWNER,
+              "versions": _edge(Relation.rel_model_versions, "VERSION_OF", False, "ModelVersion",
+                                ("created_at", _DESC), ("id", _ASC))},
+    "ModelVersion": {"model": _key(Kinds.MODEL, "model_name"),
+                     "producedBy": _edge(Relation.rel_model_version_producers, "WAS_GENERATED_BY", True, "Run",
+                                         ("created_at", _ASC)),
+                     "derivedFrom": _edge(Relation.rel_model_version_parents, "WAS_DERIVED_FROM", True, "ModelVersion",
+                                          ("id", _ASC)),
+                     "deployments": _edge(Relation.rel_model_version_deployments, "SERVES", False, "Deployment",
+                                          ("environment", _ASC), ("name", _ASC), open=True)},
+    "Deployment": {"modelVersion": _edge(Relation.rel_deployment_serving, "SERVES", True, "ModelVersion", open=True)},
+}
+
+
+def in_order(follow: Follow, pairs: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """(label, node) pairs in the order of the follow's relation file (Neo4j's: nulls last when
+    ascending, first when descending; times by instant, whether stored or as ISO text)."""
+    for name, descending in reversed(follow.order):  # stable sorts, least significant key first
+        def value(pair, name=name):
+            v = pair[0] if name == "kind" else pair[1].get(name)
+            v = stored_time(v) if name.endswith("_at") else v
+            return (True, 0) if v is None else (False, v)
+        pairs = sorted(pairs, key=value, reverse=descending)
+    return pairs
+
+
 async def _row(tx: Tx, statement: str, /, **params: Any) -> dict | None:
     record = await tx.single(statement, **params)
     return dict(record) if record is not None else None
@@ -172,3 +258,11 @@ async def search_registry(tx: Tx, *, text: str, kinds: list[str] | None, offset:
     """Full-text hits, best first."""
     records = await tx.records("catalog.search_registry", text=text, kinds=kinds, offset=offset, limit=limit)
     return [(r["kind"], r["node"], r["score"]) for r in records]
+
+
+async def node_with_neighbours(tx: Tx, kind: Kind, *, id: str | None, key: dict | None,
+                               hops: list[dict]) -> dict | None:
+    """One node by id (else by natural key) with the neighbours `hops` reach, two levels deep:
+    {node, neighbours: [{field, kind, node, then: [{field, kind, node}]}]}; None when there is none."""
+    record = await tx.single("catalog.node_with_neighbours", label=kind.label, id=id, key=key, hops=hops)
+    return dict(record) if record is not None else None
