@@ -125,7 +125,7 @@ def profile(args) -> int:
         text, flags = texts[name]
 
         def work(tx):
-            result = tx.run(prefix + text, {**impact_params(state, as_of=as_of), **flags})
+            result = tx.run(prefix + text, {**impact_params(state, as_of=as_of, limit=args.limit), **flags})
             records = list(result)
             return records, result.consume()
 
@@ -147,7 +147,7 @@ def profile(args) -> int:
     finally:
         driver.close()
     load_avg = Path("/proc/loadavg").read_text().split()[:3]
-    print(f"impact at {state['size']:,} nodes, page {IMPACT_PAGE}, {args.repeat} interleaved runs, load {' '.join(load_avg)}")
+    print(f"impact at {state['size']:,} nodes, page {args.limit}, {args.repeat} interleaved runs, load {' '.join(load_avg)}")
     print("| statement | server p50 ms | min ms | db hits | heaviest operators (db hits) | items |")
     print("|---|---:|---:|---:|---|---:|")
     for name in texts:
@@ -172,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=20)
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--only", default="", help="comma-separated variant names: old,new/all,new/edges,new/none")
+    p.add_argument("--limit", type=int, default=IMPACT_PAGE, help="page size (default 500; < 64: a path search per item)")
     p.add_argument("--as-of", default="", help="ISO time to ask at (default now)")
     args = parser.parse_args(argv)
     return hold(args) if args.command == "hold" else profile(args)
