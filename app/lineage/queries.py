@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from app.catalog.types import Dataset, Environment, PrivacyClass, from_labelled, from_node
 from app.core import limits
@@ -33,6 +34,28 @@ def _item(raw: dict) -> ImpactItem:
         kind=raw["kind"], depth=raw["depth"], node=from_labelled(raw["kind"], raw["node"]),
         path=ExplanationPath(nodes=[PathNode(**n) for n in raw["path_nodes"]], edges=raw["path_edges"]),
     )
+
+
+def _selects(selections: list, *path: str) -> bool:
+    """Whether a GraphQL selection set selects the field `path` (`items`, `path`), through fragments.
+    Erring towards yes is safe (a field computed and not read); a no must be certain."""
+    name, rest = path[0], path[1:]
+    for selection in selections:
+        if isinstance(selection, FragmentSpread | InlineFragment):
+            if _selects(selection.selections, *path):
+                return True
+        elif selection.name == name and (not rest or _selects(selection.selections, *rest)):
+            return True
+    return False
+
+
+def _impact_selection(info: Info) -> dict:
+    """What of the impact answer the request reads, as service.impact's `owners` and `paths`: the
+    owners pass and the explaining paths are the statement's dearest parts, computed only when read."""
+    selected = info.selected_fields[0].selections
+    paths = (service.PATHS_NAMED if _selects(selected, "items", "path", "nodes")
+             else service.PATHS_EDGES if _selects(selected, "items", "path") else service.PATHS_NONE)
+    return {"owners": _selects(selected, "owners"), "paths": paths}
 
 
 def _arg(description: str):
@@ -73,6 +96,7 @@ class LineageQuery:
             info.context.db, start_of(of, created_after, created_before), as_of=as_of, max_depth=max_depth,
             budget=node_budget, kinds=[k.value for k in kinds] if kinds else None,
             environment=environment.value if environment else None, first=first, offset=offset,
+            **_impact_selection(info),
         )
         end = offset + len(answer.items)
         return ImpactAnswer(

@@ -19,6 +19,10 @@ from app.lineage import repository
 DEPTH_LIMIT = "DEPTH_LIMIT"
 NODE_BUDGET = "NODE_BUDGET"
 
+# How much of each impact item's explaining path to compute (impact.cypher's $paths): none, the edge
+# types only, or the edges and the nodes, each named.
+PATHS_NONE, PATHS_EDGES, PATHS_NAMED = "NONE", "EDGES", "NAMED"
+
 
 def _dataset_name(field: str, value: str) -> str:
     return v.text_key(field, value, max_length=v.MAX_NAME)
@@ -103,9 +107,13 @@ async def id_of_start(tx: Tx, start: Start) -> str:
 async def impact(
     db: Database, start: Start, *, as_of: datetime | None = None, max_depth: int = limits.MAX_LINEAGE_DEPTH,
     budget: int = limits.DEFAULT_NODE_BUDGET, kinds: list[str] | None = None, environment: str | None = None,
-    first: int = limits.DEFAULT_IMPACT_PAGE, offset: int = 0,
+    first: int = limits.DEFAULT_IMPACT_PAGE, offset: int = 0, owners: bool = True, paths: str = PATHS_NAMED,
 ) -> ImpactAnswer:
-    """Everything downstream of the start, in one traversal, with paths for one page."""
+    """Everything downstream of the start, in one traversal, with paths for one page. `owners` and
+    `paths` say what the caller will read: what it will not (owners: False, empty `owners`; paths:
+    PATHS_EDGES, empty `path_nodes`; PATHS_NONE, empty path lists) is not computed."""
+    if paths not in (PATHS_NONE, PATHS_EDGES, PATHS_NAMED):
+        raise ValueError(f"paths must be one of NONE, EDGES, NAMED, not {paths!r}")
     in_range("maxDepth", max_depth, 1, limits.MAX_LINEAGE_DEPTH)
     in_range("nodeBudget", budget, 1, limits.MAX_NODE_BUDGET)
     in_range("first", first, 1, limits.MAX_PAGE_SIZE)
@@ -118,7 +126,7 @@ async def impact(
         return await repository.impact(
             tx, start_id=start_id, window_from=start.window_from, window_to=start.window_to,
             as_of=as_of or datetime.now(UTC), max_depth=max_depth, budget=budget, kinds=kinds,
-            environment=environment, offset=offset, limit=first,
+            environment=environment, offset=offset, limit=first, owners=owners, paths=paths,
         )
 
     row = await db.read(work)

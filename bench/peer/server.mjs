@@ -23,10 +23,15 @@ const cypherDir = env("LINEAGEGRAPH_CYPHER_DIR");
 
 // The statement as the service runs it, with the one change @cypher needs: one column, `result`.
 // Datetime arguments arrive as ISO strings, so they are read with datetime() where they are used.
-function wrapped(name, columns, datetimes) {
+// `fixed`: parameters given as constants — what the service computes only when a request selects it
+// (impact's owners, and its paths with named nodes), the peer always computes, as it is given them.
+function wrapped(name, columns, datetimes, fixed = {}) {
   let text = readFileSync(join(cypherDir, "lineage", `${name}.cypher`), "utf8");
   for (const param of datetimes) {
     text = text.replaceAll(new RegExp(`\\$${param}\\b`, "g"), `datetime($${param})`);
+  }
+  for (const [param, value] of Object.entries(fixed)) {
+    text = text.replaceAll(new RegExp(`\\$${param}\\b`, "g"), value);
   }
   const fields = columns.map((column) => `${column}: ${column}`).join(", ");
   return `CALL () {\n${text}\n}\nRETURN {${fields}} AS result`;
@@ -36,7 +41,7 @@ const graphqlString = (text) => JSON.stringify(text);
 
 const impact = wrapped("impact",
   ["start_count", "counts", "owners", "budget_cut", "depth_cut", "listed_count", "items"],
-  ["as_of", "window_from", "window_to"]);
+  ["as_of", "window_from", "window_to"], { owners: "true", paths: "'NAMED'" });
 const provenance = wrapped("provenance", ["nodes", "edges", "budget_cut"], ["as_of"]);
 
 const typeDefs = `

@@ -5,8 +5,11 @@
 // guard rail cut it short (depth: something lies beyond $max_depth; budget: more than $budget
 // nodes), and one page of items — production deployments first, then by kind and depth — each
 // with one shortest explaining path whose every edge held at $as_of, as long as the item's depth.
-// Nothing downstream is still one row (empty counts and items). Paths are computed for the page only.
-// params: start_id, window_from, window_to, as_of, max_depth, budget, kinds, environment, offset, limit
+// Nothing downstream is still one row (empty counts and items).
+// Only what the caller asks for is computed ($owners, $paths): owners (a pass over the whole
+// answer) only when $owners; paths for the page only, and only when $paths is 'EDGES' (edge types)
+// or 'NAMED' (also the nodes, each named); with 'NONE' the items' path lists are empty.
+// params: start_id, window_from, window_to, as_of, max_depth, budget, kinds, environment, offset, limit, owners, paths
 CALL () {
   MATCH (s:DatasetVersion {id: $start_id}) RETURN s
   UNION
@@ -24,10 +27,12 @@ CALL () {
 WITH collect(s) AS starts
 CALL (starts) {
   UNWIND starts AS s
-  // Downstream is against the arrows; edges are filtered to those that existed at $as_of.
+  // Downstream is against the arrows; edges are filtered to those that existed at $as_of. Only
+  // SERVES edges are ever closed (`until`, set when a deployment switches), so only they pay for
+  // reading it; lineage edges carry `created_at`, SERVES `since`.
   MATCH (s)<-[r:USED|WAS_GENERATED_BY|WAS_DERIVED_FROM|SERVES*1..26]-(n)
   WHERE all(rel IN r WHERE coalesce(rel.created_at, rel.since, $as_of) <= $as_of
-                           AND (rel.until IS NULL OR rel.until > $as_of))
+                           AND (type(rel) <> 'SERVES' OR rel.until IS NULL OR rel.until > $as_of))
   WITH n, min(size(r)) AS depth
   WHERE NOT n IN starts
   // Nearest first, so a budget cut keeps the nearest. Collected in here: with nothing downstream
@@ -48,61 +53,87 @@ CALL (within) {
   RETURN collect({n: m, depth: depth, via: via}) AS models
 }
 WITH starts, within + models AS found, depth_cut
-WITH starts, found[0..$budget] AS found, size(found) > $budget AS budget_cut, depth_cut
+// Each node's kind read once, for the counts, the filters and the order.
+WITH starts, [x IN found[0..$budget] | x {.*, kind: labels(x.n)[0]}] AS found, size(found) > $budget AS budget_cut, depth_cut
 CALL (found) {
   UNWIND found AS x
-  WITH labels(x.n)[0] AS kind, count(*) AS count
+  WITH x.kind AS kind, count(*) AS count
   ORDER BY kind
   RETURN collect({kind: kind, count: count}) AS counts
 }
+// An asset's owner, else its parent's (a version's dataset or model, a run's job): the parents
+// are looked up once each, however many of their versions or runs were reached.
 CALL (found) {
+  WITH found WHERE $owners
   UNWIND found AS x
   WITH x.n AS n
-  OPTIONAL MATCH (n)-[:VERSION_OF|INSTANCE_OF]->(parent)
-  WITH coalesce(n.owner, parent.owner) AS owner
+  WITH n, n.owner AS own
+  OPTIONAL CALL (n, own) {
+    WITH n WHERE own IS NULL
+    MATCH (n)-[:VERSION_OF|INSTANCE_OF]->(parent)
+    RETURN parent
+  }
+  WITH DISTINCT own, parent
+  WITH coalesce(own, parent.owner) AS owner
   WHERE owner IS NOT NULL
   RETURN collect(DISTINCT owner) AS owners
 }
-WITH starts, found, budget_cut, depth_cut, counts, owners
-CALL (found) {
-  UNWIND found AS x
-  WITH x, labels(x.n)[0] AS kind
-  WHERE ($kinds IS NULL OR kind IN $kinds)
-    AND ($environment IS NULL OR kind <> 'Deployment' OR x.n.environment = $environment)
-  WITH x, kind,
-       CASE kind WHEN 'Deployment' THEN CASE WHEN x.n.environment = 'production' THEN 0 ELSE 1 END
-                 WHEN 'ModelVersion' THEN 2 WHEN 'Model' THEN 3 WHEN 'Run' THEN 4
-                 WHEN 'Feature' THEN 5 ELSE 6 END AS rank
+WITH starts, found, budget_cut, depth_cut, counts, owners,
+     [x IN found WHERE ($kinds IS NULL OR x.kind IN $kinds)
+                   AND ($environment IS NULL OR x.kind <> 'Deployment' OR x.n.environment = $environment)] AS listed
+CALL (listed) {
+  UNWIND listed AS x
+  WITH x, CASE x.kind WHEN 'Deployment' THEN CASE WHEN x.n.environment = 'production' THEN 0 ELSE 1 END
+                      WHEN 'ModelVersion' THEN 2 WHEN 'Model' THEN 3 WHEN 'Run' THEN 4
+                      WHEN 'Feature' THEN 5 ELSE 6 END AS rank
   ORDER BY rank, x.depth, x.n.id
-  RETURN collect({n: x.n, kind: kind, depth: x.depth, via: x.via}) AS listed
+  RETURN collect(x)[$offset..($offset + $limit)] AS page
 }
-WITH starts, budget_cut, depth_cut, counts, owners, size(listed) AS listed_count, listed[$offset..($offset + $limit)] AS page
+WITH starts, budget_cut, depth_cut, counts, owners, size(listed) AS listed_count, page
+// Everything is explained by its shortest path from a start; a model, through its nearest affected
+// version and the VERSION_OF hop. Every hop must hold at $as_of (the traversal's own predicate), so
+// the path is one that existed then, and the shortest from the nearest start is exactly the item's
+// depth long. A page that may hold many items ($limit >= 64) is explained by ONE search from each
+// start, kept for the page's targets (a search costs about what the traversal did, however many
+// targets); a small one by a search between both ends for each item (cheaper for a few).
 CALL (starts, page) {
-  UNWIND page AS item
-  CALL (starts, item) {
-    // Everything is explained by its shortest path from a start; a model, through its nearest
-    // affected version and the VERSION_OF hop.
-    WITH starts, item, CASE item.kind WHEN 'Model' THEN item.via ELSE item.n END AS target
-    // Both ends bound: Neo4j searches between them instead of expanding the item's whole fan-in.
-    // Every hop must hold at $as_of (the traversal's own predicate), so the path is one that
-    // existed then, and the shortest from the nearest start is exactly the item's depth long.
-    UNWIND starts AS s
-    OPTIONAL MATCH p = ANY SHORTEST (s)(()<-[rel:USED|WAS_GENERATED_BY|WAS_DERIVED_FROM|SERVES]-()
-                         WHERE coalesce(rel.created_at, rel.since, $as_of) <= $as_of
-                           AND (rel.until IS NULL OR rel.until > $as_of)){1,26}(target)
-    WITH item, p
-    ORDER BY length(p)
-    WITH item, head(collect(p)) AS path
-    // Each step named as a person reads it: s3://raw/transactions@2026-03-08, clean_transactions run <id>.
-    RETURN [x IN nodes(path) | {kind: labels(x)[0], id: x.id, name: CASE labels(x)[0]
-              WHEN 'DatasetVersion' THEN x.namespace + '/' + x.name + '@' + x.version
-              WHEN 'Run' THEN x.job_name + ' run ' + x.run_id
-              WHEN 'ModelVersion' THEN x.model_name + ':' + x.version
-              WHEN 'Deployment' THEN x.environment + '/' + x.name
-              ELSE x.name END}]
-             + CASE item.kind WHEN 'Model' THEN [{kind: 'Model', id: item.n.id, name: item.n.name}] ELSE [] END AS path_nodes,
-           [rel IN relationships(path) | type(rel)] + CASE item.kind WHEN 'Model' THEN ['VERSION_OF'] ELSE [] END AS path_edges
+  WITH starts, page WHERE $paths <> 'NONE'
+  WITH starts, [item IN page | CASE item.kind WHEN 'Model' THEN item.via ELSE item.n END] AS targets
+  UNWIND starts AS s
+  CALL (s, targets) {
+    WITH s, targets WHERE $limit >= 64
+    MATCH p = ANY SHORTEST (s)(()<-[rel:USED|WAS_GENERATED_BY|WAS_DERIVED_FROM|SERVES]-()
+                WHERE coalesce(rel.created_at, rel.since, $as_of) <= $as_of
+                  AND (type(rel) <> 'SERVES' OR rel.until IS NULL OR rel.until > $as_of)){1,26}(t)
+    WHERE t IN targets
+    RETURN t, p
+    UNION
+    WITH s, targets WHERE $limit < 64
+    UNWIND targets AS t
+    MATCH p = ANY SHORTEST (s)(()<-[rel:USED|WAS_GENERATED_BY|WAS_DERIVED_FROM|SERVES]-()
+                WHERE coalesce(rel.created_at, rel.since, $as_of) <= $as_of
+                  AND (type(rel) <> 'SERVES' OR rel.until IS NULL OR rel.until > $as_of)){1,26}(t)
+    RETURN t, p
   }
+  WITH t, p
+  ORDER BY length(p)
+  WITH t, head(collect(p)) AS path
+  RETURN collect({target: t, path: path}) AS paths
+}
+CALL (page, paths) {
+  UNWIND page AS item
+  WITH item, head([x IN paths WHERE x.target = CASE item.kind WHEN 'Model' THEN item.via ELSE item.n END | x.path]) AS path
+  // Each step named as a person reads it: s3://raw/transactions@2026-03-08, clean_transactions run <id>.
+  WITH item, CASE WHEN $paths <> 'NAMED' THEN [] ELSE
+         [x IN nodes(path) | {kind: labels(x)[0], id: x.id, name: CASE labels(x)[0]
+            WHEN 'DatasetVersion' THEN x.namespace + '/' + x.name + '@' + x.version
+            WHEN 'Run' THEN x.job_name + ' run ' + x.run_id
+            WHEN 'ModelVersion' THEN x.model_name + ':' + x.version
+            WHEN 'Deployment' THEN x.environment + '/' + x.name
+            ELSE x.name END}]
+         + CASE item.kind WHEN 'Model' THEN [{kind: 'Model', id: item.n.id, name: item.n.name}] ELSE [] END END AS path_nodes,
+       CASE WHEN $paths = 'NONE' THEN [] ELSE
+         [rel IN relationships(path) | type(rel)] + CASE item.kind WHEN 'Model' THEN ['VERSION_OF'] ELSE [] END END AS path_edges
   // The node as a map, its datetimes as ISO text (decoding a DateTime costs the driver ~20x more).
   WITH item, item.n AS n, path_nodes, path_edges
   RETURN collect({kind: item.kind, node: n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated_at), started_at: toString(n.started_at),

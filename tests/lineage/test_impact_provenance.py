@@ -204,3 +204,32 @@ def test_lineage_subgraph_upstream_reaches_the_raw_snapshot_and_rejects_bad_dept
     assert ("transactions", "2026-03-08") in snapshots
     too_deep = gql(LINEAGE, {"of": of, "direction": "UPSTREAM", "depth": 26})
     assert too_deep["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "depth"}
+
+
+# The same impact asked with less selected: the service computes only what is selected (owners,
+# paths, path node names), and what is selected reads the same, through fragments too.
+FULL = """query($of: ImpactStartInput!) { impact(of: $of, first: 100) {
+  totalCount counts { kind count } owners { name } items { kind depth node { ... on Record { id } } path { nodes { kind id name } edges } } } }"""
+EDGES_ONLY = """query($of: ImpactStartInput!) { impact(of: $of, first: 100) {
+  totalCount counts { kind count } items { kind depth node { ... on Record { id } } path { edges } } } }"""
+NO_PATHS = """query($of: ImpactStartInput!) { impact(of: $of, first: 100) {
+  totalCount counts { kind count } items { kind depth node { ... on Record { id } } } } }"""
+THROUGH_FRAGMENTS = """query($of: ImpactStartInput!) { impact(of: $of, first: 100) { ...Answer } }
+fragment Answer on ImpactAnswer { totalCount counts { kind count } ... on ImpactAnswer { owners { name } }
+  items { kind depth node { ... on Record { id } } ...Why } }
+fragment Why on ImpactItem { path { ... on ExplanationPath { nodes { kind id name } } edges } }"""
+
+
+def test_impact_answers_alike_whatever_is_selected(demo_registry, gql):
+    full = gql(FULL, {"of": CORRUPTED})["data"]["impact"]
+    assert full["owners"] and all(item["path"]["nodes"] for item in full["items"])
+
+    def without(answer: dict, *keys: str) -> dict:
+        return {**{k: v for k, v in answer.items() if k not in keys},
+                "items": [{k: v for k, v in item.items() if k != "path"} for item in answer["items"]]}
+
+    edges = gql(EDGES_ONLY, {"of": CORRUPTED})["data"]["impact"]
+    assert [item["path"]["edges"] for item in edges["items"]] == [item["path"]["edges"] for item in full["items"]]
+    assert without(edges) == without(full, "owners")
+    assert gql(NO_PATHS, {"of": CORRUPTED})["data"]["impact"] == without(full, "owners")
+    assert gql(THROUGH_FRAGMENTS, {"of": CORRUPTED})["data"]["impact"] == full
