@@ -289,7 +289,9 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
             # What app.lineage.service.impact passes for this request (defaults of the GraphQL field).
             return {"start_id": hot.node_id, "window_from": None, "window_to": None, "as_of": datetime.now(UTC),
                     "max_depth": limits.MAX_LINEAGE_DEPTH, "budget": limits.DEFAULT_NODE_BUDGET, "kinds": None,
-                    "environment": None, "offset": 0, "limit": IMPACT_PAGE}
+                    "environment": None, "offset": 0, "limit": IMPACT_PAGE,
+                    # What the service computes for IMPACT_GQL's selection: edge types of the paths, no owners.
+                    "owners": False, "paths": "EDGES"}
 
         def provenance_params() -> dict:
             return {"start_id": production.node_id, "as_of": datetime.now(UTC), "budget": limits.DEFAULT_NODE_BUDGET}
