@@ -19,6 +19,7 @@ from app.events.mutations import EventsMutation
 from app.events.queries import EventsQuery
 from app.governance.mutations import GovernanceMutation
 from app.governance.queries import GovernanceQuery
+from app.graphql.execution import LeanExecutionContext
 from app.graphql.limits import DocumentLimits
 from app.graphql.scalars import DATETIME
 from app.incident.mutations import IncidentMutation
@@ -63,6 +64,7 @@ schema = RegistrySchema(
     query=Query,
     mutation=Mutation,
     scalar_overrides={datetime: DATETIME},
+    execution_context_class=LeanExecutionContext,
     extensions=[
         lambda: MaxTokensLimiter(max_token_count=limits.MAX_TOKENS),
         lambda: AddValidationRules(list(_GUARD_RULES)),
