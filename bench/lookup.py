@@ -15,12 +15,13 @@ with `--peer` they are timed on both servers, against the same keys, in the same
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import time
 
 import httpx
 
-from bench.processes import graphql_call
+from bench.processes import graphql_call, raw_poster
 
 # The same selections on both servers; only the root field and the run id's name differ.
 TWO_LEVELS = """id version stage framework license
@@ -68,19 +69,18 @@ def two_levels(service: httpx.Client, peer: httpx.Client | None, keys: list[dict
 async def _throughput(url: str, path: str, document: str, headers: dict, keys: list[dict], *, clients: int,
                       requests: int, seed: int) -> dict:
     rng = random.Random(seed)
-    plan = [rng.choice(keys) for _ in range(requests)]
+    plan = [json.dumps({"query": document, "variables": rng.choice(keys)}).encode() for _ in range(requests)]
     latencies: list[float] = []
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60) as http:
+    async with raw_poster(url, path, headers) as connection:
         async def client() -> None:
-            while plan:
-                variables = plan.pop()
-                t = time.perf_counter()
-                response = await http.post(path, json={"query": document, "variables": variables})
-                response.raise_for_status()
-                if response.json().get("errors"):
-                    raise RuntimeError(f"lookup errors: {response.json()['errors']}")
-                latencies.append((time.perf_counter() - t) * 1000)
+            async with connection() as post:
+                while plan:
+                    body = plan.pop()
+                    t = time.perf_counter()
+                    status, text = await post(body)
+                    if status != 200 or json.loads(text).get("errors"):
+                        raise RuntimeError(f"lookup failed: {status} {text[:300]}")
+                    latencies.append((time.perf_counter() - t) * 1000)
 
         started = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(clients)))
@@ -93,7 +93,7 @@ def throughput(service_url: str, service_headers: dict, peer_url: str | None, ke
     """Requests per second and latency at `clients` concurrent clients, two rounds per server."""
     servers = {"graphql": (service_url, "/graphql", LOOKUP_GQL, service_headers)}
     if peer_url is not None:
-        servers["peer"] = (peer_url, "", PEER_LOOKUP_GQL, {"content-type": "application/json"})
+        servers["peer"] = (peer_url, "", PEER_LOOKUP_GQL, {})
     rounds: dict[str, list[dict]] = {name: [] for name in servers}
     for round_ in range(2):
         for name, (url, path, document, headers) in servers.items():
