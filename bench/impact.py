@@ -92,12 +92,15 @@ SELECTIONS = {"all": {"owners": True, "paths": "NAMED"}, "edges": {"owners": Fal
               "none": {"owners": False, "paths": "NONE"}}
 
 
-def variants(queries: QueryCatalog) -> dict[str, tuple[str, dict]]:
-    """The old full statement (its 10 parameters) and the new one for each selection, by name."""
+def variants(queries: QueryCatalog, candidates: list[Path] = ()) -> dict[str, tuple[str, dict]]:
+    """The old full statement (its 10 parameters) and the new one for each selection, by name; and
+    each candidate file (a shape being tried, same parameters as the new one) as `<stem>/<selection>`."""
     found = {"old": (OLD_IMPACT.read_text(), {})}
-    text = queries[statement_of(lineage_repository.impact)].text
-    for name, flags in SELECTIONS.items():
-        found[f"new/{name}"] = (text, flags)
+    texts = {"new": queries[statement_of(lineage_repository.impact)].text}
+    texts.update((path.stem, path.read_text()) for path in candidates)
+    for prefix, text in texts.items():
+        for name, flags in SELECTIONS.items():
+            found[f"{prefix}/{name}"] = (text, flags)
     return found
 
 
@@ -108,10 +111,30 @@ def impact_params(state: dict, *, as_of: datetime | None = None, offset: int = 0
             "budget": limits.DEFAULT_NODE_BUDGET, "kinds": None, "environment": None, "offset": offset, "limit": limit}
 
 
+def _same_answer(got: dict, new: dict | None) -> str:
+    """Whether a variant answers as the service's statement for the same selection: every column and
+    every item the same, except that a path may be another one as long (several shortest ones)."""
+    if new is None:
+        return "—"
+
+    def page(answer: dict) -> list:
+        return [(i["kind"], i["node"], i["depth"], len(i["path_edges"]), len(i["path_nodes"])) for i in answer["items"]]
+
+    columns = [c for c in new if c not in ("items", "owners") and got.get(c) != new[c]]
+    if sorted(got.get("owners") or []) != sorted(new.get("owners") or []):
+        columns.append("owners")
+    if page(got) != page(new):
+        columns.append("items")
+    if columns:
+        return "differs: " + ", ".join(columns)
+    same_paths = sum(g["path_edges"] == n["path_edges"] for g, n in zip(got["items"], new["items"]))
+    return f"yes ({same_paths} of {len(new['items'])} paths identical)"
+
+
 def profile(args) -> int:
     state = json.loads(args.state.read_text())
     queries = load_queries(Settings().cypher_dir)
-    texts = variants(queries)
+    texts = variants(queries, [Path(c) for c in args.candidate])
     if args.only:
         texts = {k: v for k, v in texts.items() if k in args.only.split(",")}
     driver = GraphDatabase.driver(state["uri"], auth=(state["user"], state["password"]),
@@ -120,6 +143,7 @@ def profile(args) -> int:
     server: dict[str, list[float]] = {name: [] for name in texts}
     hits: dict[str, tuple[int, dict[str, int]]] = {}
     rows: dict[str, int] = {}
+    answers: dict[str, dict] = {}
 
     def run(name: str, prefix: str = "") -> tuple[float, object]:
         text, flags = texts[name]
@@ -132,6 +156,7 @@ def profile(args) -> int:
         with driver.session(database=state["database"], default_access_mode=READ_ACCESS) as session:
             records, summary = session.execute_read(work)
         rows[name] = len(records[0]["items"]) if records else 0
+        answers[name] = dict(records[0]) if records else {}
         return summary.result_available_after + summary.result_consumed_after, summary
 
     try:
@@ -148,12 +173,14 @@ def profile(args) -> int:
         driver.close()
     load_avg = Path("/proc/loadavg").read_text().split()[:3]
     print(f"impact at {state['size']:,} nodes, page {args.limit}, {args.repeat} interleaved runs, load {' '.join(load_avg)}")
-    print("| statement | server p50 ms | min ms | db hits | heaviest operators (db hits) | items |")
-    print("|---|---:|---:|---:|---|---:|")
+    print("| statement | server p50 ms | min ms | db hits | heaviest operators (db hits) | items | as new |")
+    print("|---|---:|---:|---:|---|---:|---|")
     for name in texts:
         total, by_op = hits[name]
         top = ", ".join(f"{op} {n:,}" for op, n in sorted(by_op.items(), key=lambda kv: -kv[1])[:4] if n)
-        print(f"| {name} | {statistics.median(server[name]):.1f} | {min(server[name]):.1f} | {total:,} | {top} | {rows[name]} |")
+        same = _same_answer(answers[name], answers.get("new/" + name.partition("/")[2])) if "/" in name else "—"
+        print(f"| {name} | {statistics.median(server[name]):.1f} | {min(server[name]):.1f} | {total:,} | {top} | "
+              f"{rows[name]} | {same} |")
     return 0
 
 
@@ -172,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=20)
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--only", default="", help="comma-separated variant names: old,new/all,new/edges,new/none")
+    p.add_argument("--candidate", action="append", default=[], metavar="FILE",
+                   help="also profile this statement file (variants FILE-stem/all, /edges, /none); repeatable")
     p.add_argument("--limit", type=int, default=IMPACT_PAGE, help="page size (default 500; < 64: a path search per item)")
     p.add_argument("--as-of", default="", help="ISO time to ask at (default now)")
     args = parser.parse_args(argv)
