@@ -101,12 +101,18 @@ def chained(entries: Sequence[AuditEntry], last_seq: int, last_hash: str) -> lis
     events = []
     prev_hash = last_hash
     for offset, entry in enumerate(entries, start=1):
+        # The summaries in the form the hash covers are the plain values themselves: parsing the
+        # stored JSON back (hashed_view, as verification does) gives the same values, so it is skipped
+        # here, where every lineage event pays for it.
+        before = None if entry.before is None else _plain(entry.before)
+        after = None if entry.after is None else _plain(entry.after)
         stored = {
             "seq": last_seq + offset, "at": time_text(entry.at), "actor": entry.actor, "action": entry.action,
             "target_kind": entry.target_kind, "target_key": entry.target_key, "target_id": entry.target_id,
-            "before": summary_json(entry.before), "after": summary_json(entry.after), "outcome": entry.outcome,
+            "before": None if before is None else canonical_json(before),
+            "after": None if after is None else canonical_json(after), "outcome": entry.outcome,
         }
-        digest = event_hash(prev_hash, hashed_view(stored))
+        digest = event_hash(prev_hash, {**stored, "before": before, "after": after})
         events.append({**stored, "prev_hash": prev_hash, "hash": digest})
         prev_hash = digest
     return events

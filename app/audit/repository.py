@@ -49,9 +49,3 @@ async def trail_by_key(tx: Tx, *, target_kind: str | None, target_key: str | Non
     records = await tx.records("audit.trail_by_key", target_kind=target_kind, target_key=target_key,
                                before=before, limit=limit)
     return [r["event"] for r in records]
-
-
-async def lineage_target_ids(tx: Tx, *, run_ids: list[str], jobs: list[dict], datasets: list[dict]) -> dict[tuple, str]:
-    """(kind, key text) -> id of the runs, jobs and datasets that exist."""
-    records = await tx.records("audit.lineage_target_ids", run_ids=run_ids, jobs=jobs, datasets=datasets)
-    return {(r["kind"], r["key"]): r["id"] for r in records}

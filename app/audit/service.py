@@ -39,22 +39,17 @@ async def record_denied(db: Database, actor: str, *, action: str, reason: str) -
     await db.write_unguarded(work)
 
 
-async def record_lineage_events(tx: Tx, events: Iterable[tuple[str, dict | None]]) -> None:
+def record_lineage_events(tx: Tx, events: Iterable[tuple[str, dict | None]], target_ids: dict[tuple[str, str], str]) -> None:
     """One audit event per accepted OpenLineage event — (principal, GraphChanges.summary) pairs —
-    in the ingesting transaction, after its changes (so the targets' ids can be looked up)."""
-    events = [(principal, summary) for principal, summary in events if summary is not None]
-    if not events:
-        return
-    keys = {(s["kind"], tuple(s["key"].values())): s["key"] for _, s in events}
-    ids = await repository.lineage_target_ids(
-        tx, run_ids=[key["run_id"] for (kind, _), key in keys.items() if kind == "Run"],
-        jobs=[key for (kind, _), key in keys.items() if kind == "Job"],
-        datasets=[key for (kind, _), key in keys.items() if kind == "Dataset"])
+    in the ingesting transaction, after its changes: each filed under its target's id, from
+    `target_ids` ((kind, key text) -> id, as the apply statement returned them)."""
     for principal, summary in events:
+        if summary is None:
+            continue
         key_text = "/".join(summary["key"].values())
         after = {name: value for name, value in summary.items() if name not in ("kind", "key")}
         record_audit(tx, AuditEntry(actor=principal, action="lineageEvent", target_kind=summary["kind"],
-                                   target_key=key_text, target_id=ids.get((summary["kind"], key_text)),
+                                   target_key=key_text, target_id=target_ids.get((summary["kind"], key_text)),
                                    after=after))
 
 

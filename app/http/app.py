@@ -292,12 +292,12 @@ async def readyz(request: Request) -> JSONResponse:
 # statement takes Neo4j ~1.4 s of CPU to plan on a warm server, ~10 s just after a restart): planned
 # again, with the parameter types they last ran with, whenever the database comes back, before
 # /readyz says ready. In this order: the write path of an OpenLineage event first (token re-read,
-# owners, apply, audit targets, the chain's head and append, the outbox), so the first event after
+# owners, apply, the chain's head and append, the outbox), so the first event after
 # a restart waits for as little planning as can be, then the reads.
 WRITE_PATH_STATEMENTS = (
     auth_repository.authenticate, auth_repository.current_access, auth_repository.owners,
-    openlineage_repository.apply_batch, audit_repository.lineage_target_ids,
-    audit_repository.lock_head, audit_repository.append_events, events_repository.record_events,
+    openlineage_repository.apply_batch, audit_repository.lock_head, audit_repository.append_events,
+    events_repository.record_events,
 )
 HOT_STATEMENTS = (
     *WRITE_PATH_STATEMENTS,

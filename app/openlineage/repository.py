@@ -33,9 +33,11 @@ _EDGE_PARAMS = {
 }
 
 
-async def apply(tx: Tx, changes: GraphChanges, principal: str) -> None:
+async def apply(tx: Tx, changes: GraphChanges, principal: str) -> dict[tuple[str, str], str]:
     """Write the changes in one statement; raises `Conflict` when they contradict what the graph
-    holds (the caller's transaction is then rolled back, so nothing of the batch stays)."""
+    holds (the caller's transaction is then rolled back, so nothing of the batch stays). Returns
+    the ids of the runs, jobs and datasets written, by (kind, key text): what their events' audit
+    entries are filed under."""
     params: dict[str, Any] = {name: _rows(changes, kind) for name, kind in _NODE_PARAMS.items()}
     params["model_versions"] = [{**row, "artifact_digest": change.extra.get("artifact_digest")}
                                 for row, change in _rows_with_changes(changes, "ModelVersion")]
@@ -43,8 +45,8 @@ async def apply(tx: Tx, changes: GraphChanges, principal: str) -> None:
     for kind, (name, fields) in _EDGE_PARAMS.items():
         params[name] = [{**dict(zip(fields, ends)), "at": _text(at)}
                         for ends, at in sorted(changes.edges.get(kind, {}).items())]
-    record = await apply_batch(tx, principal=principal, stage_id=STAGE_ID, batch=params)
-    refused, moved = (record["refused_digests"], record["moved_runs"]) if record else ([], [])
+    record = await apply_batch(tx, principal=principal, stage_id=STAGE_ID, batch=params) or {}
+    refused, moved = record.get("refused_digests") or [], record.get("moved_runs") or []
     if refused:
         first = refused[0]
         raise Conflict(
@@ -55,12 +57,16 @@ async def apply(tx: Tx, changes: GraphChanges, principal: str) -> None:
         first = moved[0]
         raise Conflict(f"Run {first['run_id']} is recorded under job {first['job_namespace']}/{first['job_name']}; "
                        "a run cannot move to another job.", field="job")
+    return {(kind, row["key"]): row["id"]
+            for kind, column in (("Run", "run_ids"), ("Job", "job_ids"), ("Dataset", "dataset_ids"))
+            for row in record.get(column) or ()}
 
 
 async def apply_batch(tx: Tx, *, principal: str, stage_id: str, batch: dict[str, list[dict[str, Any]]]) -> dict | None:
     """The batch statement itself, over the rows of every kind of node and edge (`batch`, one map:
     one parameter type, so one cached plan whichever kinds a batch holds):
-    {refused_digests, moved_runs}, what it refused to change."""
+    {refused_digests, moved_runs}, what it refused to change, and {run_ids, job_ids, dataset_ids},
+    [{key, id}] of what it wrote."""
     record = await tx.single("openlineage.apply_batch", principal=principal, stage_id=stage_id, batch=batch)
     return dict(record) if record is not None else None
 

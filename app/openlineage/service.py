@@ -170,12 +170,14 @@ async def _apply(tx: Tx, batch: list[_Pending]) -> dict[int, DomainError]:
     for pending, changes in admitted:
         merged = by_principal.setdefault(pending.principal.name, GraphChanges())
         merged.merge(changes)
+    target_ids: dict[tuple[str, str], str] = {}
     for principal, changes in by_principal.items():
         contradictions = changes.contradictions()
         if contradictions:
             raise Conflict("The event contradicts itself or an event sent with it: " + "; ".join(contradictions[:3]))
-        await repository.apply(tx, changes, principal)
-    await record_lineage_events(tx, ((pending.principal.name, pending.changes.summary) for pending, _ in admitted))
+        target_ids.update(await repository.apply(tx, changes, principal))
+    record_lineage_events(tx, ((pending.principal.name, pending.changes.summary) for pending, _ in admitted),
+                          target_ids)
     return refusals
 
 

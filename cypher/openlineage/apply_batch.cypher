@@ -14,7 +14,10 @@
 // Times travel as text: the driver packs a datetime parameter ~50x slower than a string.
 // Returns one row: `refused_digests` (model versions whose stored digest differs from the
 // event's) and `moved_runs` (runs already recorded under another job); either one non-empty
-// means the caller refuses the batch (rolls the transaction back).
+// means the caller refuses the batch (rolls the transaction back). And the ids of the batch's
+// runs, jobs and datasets ({key, id}: run id, or namespace/name), which the events' audit entries
+// are filed under: whoever created a node, its id is read here, where the node is already bound,
+// rather than looked up again by a statement of its own.
 // `replan=skip`: every lookup here is a unique-constraint seek whatever the statistics say, and
 // replanning this statement (~1 s of CPU on two cores) whenever a fast-growing graph's label counts
 // drift would stall ingestion for nothing.
@@ -60,6 +63,7 @@ CALL () {
     MATCH (team:Team {name: n.owner})
     MERGE (n)-[:OWNED_BY]->(team)
   }
+  RETURN collect({key: row.namespace + '/' + row.name, id: n.id}) AS job_ids
 }
 CALL () {
   UNWIND $batch.datasets AS row
@@ -86,6 +90,7 @@ CALL () {
     MATCH (team:Team {name: n.owner})
     MERGE (n)-[:OWNED_BY]->(team)
   }
+  RETURN collect({key: row.namespace + '/' + row.name, id: n.id}) AS dataset_ids
 }
 CALL () {
   // The snapshots events name (the `version` facet, or the dataset's unversioned snapshot).
@@ -184,8 +189,9 @@ CALL () {
     MERGE (n)-[:INSTANCE_OF]->(job)
   }
   WITH n, row
-  WHERE n.job_namespace <> row.job_namespace OR n.job_name <> row.job_name
-  RETURN collect({run_id: row.run_id, job_namespace: n.job_namespace, job_name: n.job_name}) AS moved_runs
+  RETURN collect(CASE WHEN n.job_namespace <> row.job_namespace OR n.job_name <> row.job_name
+                      THEN {run_id: row.run_id, job_namespace: n.job_namespace, job_name: n.job_name} END) AS moved_runs,
+         collect({key: row.run_id, id: n.id}) AS run_ids
 }
 CALL () {
   // Evaluation results, one per (model version, metric, dataset snapshot); the value is the latest event's.
@@ -259,4 +265,4 @@ CALL () {
   ON CREATE SET e.created_at = at
   SET e.created_at = CASE WHEN at < e.created_at THEN at ELSE e.created_at END
 }
-RETURN refused_digests, moved_runs
+RETURN refused_digests, moved_runs, run_ids, job_ids, dataset_ids

@@ -1,7 +1,8 @@
 // The reference for tests/openlineage/test_apply_statement.py: cypher/openlineage/apply_batch.cypher as
 // it was before its rows moved into one map parameter (each kind its own list parameter, which gave
-// every mix of empty and non-empty kinds a cached plan of its own). Kept verbatim below this comment
-// so that the test can show that the service's statement writes the same graph.
+// every mix of empty and non-empty kinds a cached plan of its own). Kept in step with it below this
+// comment, the same body but for how the rows travel (the test checks that too), so that the test
+// can show that the service's statement writes the same graph.
 // OpenLineage ingestion: a batch of merged graph changes in one statement (one round trip, one
 // plan), one subquery per kind of node or edge over all the batch's rows, in dependency order:
 // teams before what they own, jobs before runs, datasets before their versions, models before
@@ -58,6 +59,7 @@ CALL () {
     MATCH (team:Team {name: n.owner})
     MERGE (n)-[:OWNED_BY]->(team)
   }
+  RETURN collect({key: row.namespace + '/' + row.name, id: n.id}) AS job_ids
 }
 CALL () {
   UNWIND $datasets AS row
@@ -84,6 +86,7 @@ CALL () {
     MATCH (team:Team {name: n.owner})
     MERGE (n)-[:OWNED_BY]->(team)
   }
+  RETURN collect({key: row.namespace + '/' + row.name, id: n.id}) AS dataset_ids
 }
 CALL () {
   // The snapshots events name (the `version` facet, or the dataset's unversioned snapshot).
@@ -182,8 +185,9 @@ CALL () {
     MERGE (n)-[:INSTANCE_OF]->(job)
   }
   WITH n, row
-  WHERE n.job_namespace <> row.job_namespace OR n.job_name <> row.job_name
-  RETURN collect({run_id: row.run_id, job_namespace: n.job_namespace, job_name: n.job_name}) AS moved_runs
+  RETURN collect(CASE WHEN n.job_namespace <> row.job_namespace OR n.job_name <> row.job_name
+                      THEN {run_id: row.run_id, job_namespace: n.job_namespace, job_name: n.job_name} END) AS moved_runs,
+         collect({key: row.run_id, id: n.id}) AS run_ids
 }
 CALL () {
   // Evaluation results, one per (model version, metric, dataset snapshot); the value is the latest event's.
@@ -257,4 +261,4 @@ CALL () {
   ON CREATE SET e.created_at = at
   SET e.created_at = CASE WHEN at < e.created_at THEN at ELSE e.created_at END
 }
-RETURN refused_digests, moved_runs
+RETURN refused_digests, moved_runs, run_ids, job_ids, dataset_ids
