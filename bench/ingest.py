@@ -31,7 +31,6 @@ import uuid
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -41,7 +40,7 @@ from app.openlineage import repository
 from app.openlineage.inputs import GraphChanges, read_event
 from app.http.lineage_events import LINEAGE_PATH
 from app.core.cypher import load_queries
-from bench.processes import child_pid
+from bench.processes import child_pid, raw_poster
 from bench.run import bench_token, echo, prepare, settings_for, start_neo4j, start_service, summary
 
 PRODUCER = "https://github.com/lineagegraph/lineagegraph/bench"
@@ -154,36 +153,9 @@ async def _httpx_poster(url: str, clients: int):
         yield one
 
 
-@contextlib.asynccontextmanager
-async def _raw_poster(url: str, clients: int):
-    """Plain HTTP/1.1 over one keep-alive asyncio connection per sender: the same requests as
-    httpx sends (POST, JSON body, Content-Length), at a fraction of its CPU, which matters when
-    the client shares the service's two cores."""
-    parts = urlsplit(url)
-    head = (f"POST {LINEAGE_PATH} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
-            f"Authorization: Bearer {bench_token()}\r\nContent-Length: ").encode()
-
-    @contextlib.asynccontextmanager
-    async def one():
-        reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
-        try:
-            async def post(body: bytes) -> tuple[int, str]:
-                writer.write(head + str(len(body)).encode() + b"\r\n\r\n" + body)
-                status_line = await reader.readline()
-                length = 0
-                while (line := await reader.readline()) not in (b"\r\n", b""):
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value)
-                text = (await reader.readexactly(length)).decode()
-                return int(status_line.split()[1]), text
-
-            yield post
-        finally:
-            writer.close()
-
-    yield one
-
+def _raw_poster(url: str, clients: int):
+    """Plain HTTP/1.1 over one keep-alive asyncio connection per sender (bench/processes.py)."""
+    return raw_poster(url, LINEAGE_PATH, {"Authorization": f"Bearer {bench_token()}"})
 
 
 def cpu_seconds(pid: int | None) -> float | None:
