@@ -91,3 +91,59 @@ def test_service_started_while_neo4j_is_down_becomes_ready_when_it_comes_up(tmp_
             assert client.post("/graphql", json=STATUS_QUERY).json()["data"]["registry"]["schemaVersion"] > 0
         finally:
             server.stop()
+
+
+def test_start_up_past_the_transaction_timeout_serves_503_then_prepares_the_graph(client, settings, neo4j_driver):
+    """A cold or overloaded Neo4j can answer start-up's statements slower than the transaction
+    timeout. The service then starts anyway, says 503 on /readyz, and prepares the graph in the
+    background once Neo4j keeps up, as it does when Neo4j is down, instead of exiting with
+    "Application startup failed". Made to happen here for real: start-up's query check records
+    its digest on the migration node, so a stale digest makes it write there, and an open
+    transaction holding that node's write lock keeps the write waiting past a 2 s timeout."""
+    node = "MATCH (m:SchemaMigration {id: 'lineagegraph'})"  # there: `client` started on this graph
+    with neo4j_driver.session() as session:
+        assert session.run(node + " SET m.verified_queries = 'stale' RETURN count(m) AS n").single()["n"] == 1
+    blocker = neo4j_driver.session()
+    held = blocker.begin_transaction()
+    held.run(node + " SET m.held_by_test = true").consume()
+    try:
+        slow = settings.model_copy(update={"tx_timeout": 2.0})
+        with TestClient(create_app(slow, configure_logs=False), raise_server_exceptions=False,
+                        headers=ADMIN_HEADERS) as starting:
+            response = starting.get("/readyz")
+            assert response.status_code == 503, response.text
+            assert response.json()["status"] == "unavailable"
+            held.rollback()
+            _wait_for(lambda: starting.get("/readyz").status_code == 200, timeout=90)
+            assert starting.post("/graphql", json=STATUS_QUERY).json()["data"]["registry"]["schemaVersion"] > 0
+    finally:
+        if not held.closed():
+            held.rollback()
+        blocker.close()
+    with neo4j_driver.session() as session:
+        recorded = session.run(node + " RETURN m.verified_queries AS digest, m.held_by_test AS held").single()
+    assert recorded["digest"] != "stale" and recorded["held"] is None
+
+
+def test_a_write_waiting_for_a_lock_past_the_timeout_is_a_timeout_and_writes_nothing(client, settings, neo4j_driver):
+    """A write queued behind another transaction's lock (here the audit chain's head, which every
+    audited change takes) is stopped by its transaction timeout with Neo4j's LockClientStopped:
+    the client gets TIMEOUT (retry), not an internal error, and nothing of it is written."""
+    blocker = neo4j_driver.session()
+    held = blocker.begin_transaction()
+    held.run("MERGE (h:AuditEvent {seq: 0}) ON CREATE SET h:AuditHead, h.last_seq = 0, h.last_hash = $genesis "
+             "SET h.locked = true", genesis="0" * 64).consume()
+    try:
+        slow = settings.model_copy(update={"tx_timeout": 2.0})
+        with TestClient(create_app(slow, configure_logs=False), raise_server_exceptions=False,
+                        headers=ADMIN_HEADERS) as writer:
+            response = writer.post("/graphql", json={"query": """mutation { registerDataset(input:
+                {namespace: "s3://locked", name: "behind-the-head"}) { __typename } }"""})
+    finally:
+        held.rollback()
+        blocker.close()
+    payload = response.json()
+    assert [error["extensions"]["code"] for error in payload["errors"]] == ["TIMEOUT"], payload
+    assert "Traceback" not in response.text
+    with neo4j_driver.session() as session:
+        assert session.run("MATCH (d:Dataset {namespace: 's3://locked'}) RETURN count(d) AS n").single()["n"] == 0

@@ -34,6 +34,10 @@ T = TypeVar("T")
 _TIMEOUT_CODES = {
     "Neo.ClientError.Transaction.TransactionTimedOut",
     "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+    # What a transaction still waiting for a lock (the audit chain's head, a node another write holds)
+    # gets when its timeout stops it; also an operator's termination or a shutting-down database,
+    # which a retry answers as well.
+    "Neo.ClientError.Transaction.LockClientStopped",
 }
 
 

@@ -404,6 +404,8 @@ class GraphPreparer:
                 return
             except Unavailable:
                 pass
+            except QueryTimeout:
+                log.warning("preparing the graph timed out (neo4j too slow); retrying")
             except QueryFileError as exc:
                 # A broken file does not heal by waiting: say so once; /readyz stays 503.
                 self.failure = exc
@@ -458,6 +460,13 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             log.info("graph ready", extra={"migrations_applied": len(applied), "neo4j": settings.effective_neo4j_uri})
         except Unavailable:
             log.warning("neo4j unreachable at start-up; serving 503 on /readyz until it answers",
+                        extra={"neo4j": settings.effective_neo4j_uri})
+            preparer.wake()
+        except QueryTimeout:
+            # A just-started or overloaded Neo4j can take longer than the transaction timeout over
+            # start-up's first statements (planning them on a cold JVM): that passes, so the
+            # service starts and keeps trying, as when Neo4j is down, rather than exit.
+            log.warning("neo4j too slow at start-up (transaction timeout); serving 503 on /readyz and retrying",
                         extra={"neo4j": settings.effective_neo4j_uri})
             preparer.wake()
         except QueryFileError as exc:
