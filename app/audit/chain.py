@@ -134,4 +134,4 @@ async def append(tx, entries: Sequence[AuditEntry]) -> None:
     events = chained(entries, head["last_seq"], head["last_hash"])
     await repository.append_events(tx, events=events, last_seq=events[-1]["seq"], last_hash=events[-1]["hash"])
     # Still under the head's lock: the outbox is written in commit order, with the entries' seqs.
-    await outbox.record(tx, events)
+    await outbox.record(tx, events, subscribed=frozenset(head["subscribed"]))

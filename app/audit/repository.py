@@ -8,7 +8,8 @@ from app.core.db import Tx
 
 
 async def lock_head(tx: Tx, *, genesis: str) -> dict:
-    """Write-lock the chain's head (created at `genesis` on first use): {last_seq, last_hash}."""
+    """Write-lock the chain's head (created at `genesis` on first use): {last_seq, last_hash,
+    subscribed (the event types some webhook subscription wants)}."""
     return dict(await tx.single("audit.lock_head", genesis=genesis))
 
 

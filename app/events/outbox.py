@@ -162,15 +162,20 @@ def cloud_event(entry: Mapping[str, Any], type_: str) -> dict[str, Any]:
             "body": to_structured_event(event).body.decode("utf-8")}
 
 
-async def record(tx, chained: Sequence[Mapping[str, Any]]) -> int:
+async def record(tx, chained: Sequence[Mapping[str, Any]], *, subscribed: frozenset[str]) -> int:
     """Derive the events of a transaction's chained audit events (their before/after as the stored JSON
     text) and queue them for the subscriptions that want them, in the same transaction: one statement,
-    and none when nothing emits. Called by app/audit/chain.py `append`, after it appends."""
+    and none when no subscription wants any of them. `subscribed` is the event types some subscription
+    wants, read under the chain's head lock (audit/lock_head.cypher): events of other types would be
+    stored nowhere, so they are not built (most lineage events, where nobody subscribes to them).
+    Called by app/audit/chain.py `append`, after it appends."""
+    if not subscribed:
+        return 0
     rows = []
     for stored in chained:
         entry = {**stored, "before": _parsed(stored.get("before")), "after": _parsed(stored.get("after"))}
         type_ = event_type(entry)
-        if type_ is not None:
+        if type_ in subscribed:
             rows.append(cloud_event(entry, type_))
     if not rows:
         return 0
