@@ -15,11 +15,11 @@ def by_id(info: Info, kind: Kind) -> DataLoader[str, dict | None]:
     """Nodes of one kind by id."""
     db = info.context.db
 
-    async def load(ids: list[str]) -> list[dict | None]:
-        async def work(tx: Tx):
-            return await repository.nodes_by_ids(tx, kind, list(ids))
+    async def fetch(ids: list[str]) -> dict[str, dict]:
+        return await db.read(repository.nodes_by_ids, kind, ids)
 
-        found = await db.read(work)
+    async def load(ids: list[str]) -> list[dict | None]:
+        found = await db.shared_reads.load(("catalog.by_id", kind.label), ids, fetch)
         return [found.get(i) for i in ids]
 
     return info.context.loaders.batched(("catalog.by_id", kind.label), load)
@@ -29,11 +29,11 @@ def by_key(info: Info, kind: Kind) -> DataLoader[tuple, dict | None]:
     """Nodes of one kind by natural-key tuple (in `kind.key_fields` order)."""
     db = info.context.db
 
-    async def load(keys: list[tuple]) -> list[dict | None]:
-        async def work(tx: Tx):
-            return await repository.nodes_by_keys(tx, kind, [dict(zip(kind.key_fields, k)) for k in keys])
+    async def fetch(keys: list[tuple]) -> dict[tuple, dict]:
+        return await db.read(repository.nodes_by_keys, kind, [dict(zip(kind.key_fields, k)) for k in keys])
 
-        found = await db.read(work)
+    async def load(keys: list[tuple]) -> list[dict | None]:
+        found = await db.shared_reads.load(("catalog.by_key", kind.label), [tuple(k) for k in keys], fetch)
         return [found.get(tuple(k)) for k in keys]
 
     return info.context.loaders.batched(("catalog.by_key", kind.label), load)
@@ -43,11 +43,11 @@ def related(info: Info, relation: repository.Relation) -> DataLoader[str, list[t
     """(label, node) pairs related to each source id, by one relation file."""
     db = info.context.db
 
-    async def load(ids: list[str]) -> list[list[tuple[str, dict]]]:
-        async def work(tx: Tx):
-            return await repository.related(tx, relation, list(ids))
+    async def fetch(ids: list[str]) -> dict[str, list[tuple[str, dict]]]:
+        return await db.read(repository.related, relation, ids)
 
-        found = await db.read(work)
+    async def load(ids: list[str]) -> list[list[tuple[str, dict]]]:
+        found = await db.shared_reads.load(("catalog.related", relation), ids, fetch)
         return [found.get(i, []) for i in ids]
 
     return info.context.loaders.batched(("catalog.related", relation), load)

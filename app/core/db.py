@@ -26,6 +26,7 @@ from neo4j.exceptions import (
 
 from app.core.config import Settings
 from app.core.errors import QueryTimeout, Unavailable
+from app.core.shared_reads import SharedReads
 from app.core.cypher import QueryCatalog
 
 P = ParamSpec("P")
@@ -106,6 +107,8 @@ class Database:
         # app.auth.service.recheck_writer, which re-reads the caller's token, so writes are
         # authorized with the access it has now, not the one an authentication cache remembers.
         self.write_guard: Callable[[Tx], Awaitable[None]] | None = None
+        # Key lookups of concurrent requests, read together (app/core/shared_reads.py).
+        self.shared_reads = SharedReads()
 
     @classmethod
     def connect(cls, settings: Settings, queries: QueryCatalog) -> Database:
