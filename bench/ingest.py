@@ -40,7 +40,7 @@ from app.openlineage import repository
 from app.openlineage.inputs import GraphChanges, read_event
 from app.http.lineage_events import LINEAGE_PATH
 from app.core.cypher import load_queries
-from bench.processes import child_pid, raw_poster
+from bench.processes import CpuMeter, child_pid, raw_poster
 from bench.run import bench_token, echo, prepare, settings_for, start_neo4j, start_service, summary
 
 PRODUCER = "https://github.com/lineagegraph/lineagegraph/bench"
@@ -158,17 +158,6 @@ def _raw_poster(url: str, clients: int):
     return raw_poster(url, LINEAGE_PATH, {"Authorization": f"Bearer {bench_token()}"})
 
 
-def cpu_seconds(pid: int | None) -> float | None:
-    """User + system CPU a process has used so far (Linux /proc), or None."""
-    if pid is None:
-        return None
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def server_arguments(parser: argparse.ArgumentParser, *, heap: str, pagecache: str) -> None:
     """The options of the Neo4j a benchmark starts (`bench.run.start_neo4j`) and where it writes."""
     parser.add_argument("--heap", default=heap)
@@ -203,18 +192,18 @@ def main(argv: list[str] | None = None) -> int:
             cold = asyncio.run(raw_apply(settings, queries, events(args.warmup, f"warm-up-{seed}"), args.batch))
             echo(f"  {cold['events_per_s']:,} events/s while warming up")
         echo(f"raw: applying {args.events:,} events through the repository, {args.batch} per transaction …")
-        neo4j_cpu = cpu_seconds(neo4j_pid)
-        raw = asyncio.run(raw_apply(settings, queries, events(args.events, f"raw-{seed}"), args.batch))
-        raw["neo4j_cpu_ms_per_event"] = _per_event(cpu_seconds(neo4j_pid), neo4j_cpu, args.events)
+        with CpuMeter({"neo4j": [neo4j_pid]}) as meter:
+            raw = asyncio.run(raw_apply(settings, queries, events(args.events, f"raw-{seed}"), args.batch))
+        raw["neo4j_cpu_ms_per_event"] = meter.per_unit_ms(args.events)["neo4j"]
         echo(f"  {raw['events_per_s']:,} events/s")
         url = start_service(stack, settings, Path(stack.enter_context(_tempdir(args.tmp))))
         service_pid = child_pid("app.cli.main")
         echo(f"service: {args.clients} clients ({args.client}) posting {args.events:,} events …")
         asyncio.run(send(url, events(1_200, f"service-warm-up-{seed}"), args.clients, args.client))
-        before = cpu_seconds(service_pid), cpu_seconds(neo4j_pid)
-        service = asyncio.run(send(url, events(args.events, f"service-{seed}"), args.clients, args.client))
-        service["service_cpu_ms_per_event"] = _per_event(cpu_seconds(service_pid), before[0], args.events)
-        service["neo4j_cpu_ms_per_event"] = _per_event(cpu_seconds(neo4j_pid), before[1], args.events)
+        with CpuMeter({"service": [service_pid], "neo4j": [neo4j_pid]}) as meter:
+            service = asyncio.run(send(url, events(args.events, f"service-{seed}"), args.clients, args.client))
+        used = meter.per_unit_ms(args.events)
+        service["service_cpu_ms_per_event"], service["neo4j_cpu_ms_per_event"] = used["service"], used["neo4j"]
         echo(f"  {service['events_per_s']:,} events/s acknowledged, p50 {service['ack_latency']['p50_ms']} ms; "
              f"CPU ms per event: client {service['client_cpu_ms_per_event']}, service "
              f"{service['service_cpu_ms_per_event']}, neo4j {service['neo4j_cpu_ms_per_event']}")
@@ -231,10 +220,6 @@ def main(argv: list[str] | None = None) -> int:
           f"{service['events_per_s']:,} (target ≥ {TARGET_EVENTS_PER_S:,}) | "
           f"{service['ack_latency']['p50_ms']} / {service['ack_latency']['p99_ms']} |")
     return 0
-
-
-def _per_event(after: float | None, before: float | None, events: int) -> float | None:
-    return None if after is None or before is None else round((after - before) * 1000 / events, 3)
 
 
 def _tempdir(base):

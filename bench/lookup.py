@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import time
 
 import httpx
 
-from bench.processes import graphql_call, raw_poster
+from bench.processes import CpuMeter, graphql_call, raw_poster
 
 # The same selections on both servers; only the root field and the run id's name differ.
 TWO_LEVELS = """id version stage framework license
@@ -89,22 +90,36 @@ async def _throughput(url: str, path: str, document: str, headers: dict, keys: l
 
 
 def throughput(service_url: str, service_headers: dict, peer_url: str | None, keys: list[dict], *, clients: int,
-               requests: int, summary) -> dict:
-    """Requests per second and latency at `clients` concurrent clients, two rounds per server."""
+               requests: int, summary, processes: dict[str, list[int]] | None = None) -> dict:
+    """Requests per second and latency at `clients` concurrent clients, two rounds per server. With
+    `processes` (each server's own pids by name, and "neo4j"), also the CPU per request of the
+    server, Neo4j and this benchmark's clients: at saturation their sum times the rate is the cores."""
     servers = {"graphql": (service_url, "/graphql", LOOKUP_GQL, service_headers)}
     if peer_url is not None:
         servers["peer"] = (peer_url, "", PEER_LOOKUP_GQL, {})
+    processes = processes or {}
     rounds: dict[str, list[dict]] = {name: [] for name in servers}
+    cpu: dict[str, list[dict]] = {name: [] for name in servers}
     for round_ in range(2):
         for name, (url, path, document, headers) in servers.items():
-            rounds[name].append(asyncio.run(_throughput(url, path, document, headers, keys, clients=clients,
-                                                        requests=requests, seed=round_)))
+            with CpuMeter({"server": processes.get(name, []), "neo4j": processes.get("neo4j", []),
+                           "client": [os.getpid()]}) as meter:
+                rounds[name].append(asyncio.run(_throughput(url, path, document, headers, keys, clients=clients,
+                                                            requests=requests, seed=round_)))
+            cpu[name].append(meter.per_unit_ms(requests))
     result = {}
     for name, measured in rounds.items():
         latencies = [ms for r in measured for ms in r["latencies"]]
         result[name] = {"rps": round(sum(r["rps"] for r in measured) / len(measured)),
-                        "rps_rounds": [r["rps"] for r in measured], **summary(latencies)}
+                        "rps_rounds": [r["rps"] for r in measured], **summary(latencies),
+                        "cpu_ms_per_request": _mean_of(cpu[name])}
     return result
+
+
+def _mean_of(figures: list[dict[str, float | None]]) -> dict[str, float | None]:
+    """Each key's mean over the rounds (None where a round could not read it)."""
+    return {key: None if any(f[key] is None for f in figures) else round(sum(f[key] for f in figures) / len(figures), 3)
+            for key in figures[0]}
 
 
 # --- where a lookup's time goes: statements, CPU and latency per request, in one process ---------------
@@ -168,46 +183,10 @@ def profile_in_process(settings, keys: list[dict], *, requests: int, profile_to:
             for (doc, way), sample in samples.items()}
 
 
-def process_cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds the processes have used so far (/proc/<pid>/stat)."""
-    import os
-    from pathlib import Path
-
-    ticks = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def service_cpu(servers: dict[str, tuple[str, list[int]]], headers: dict, keys: list[dict], *,
-                requests: int) -> dict:
-    """CPU ms per request of each service's own processes (`servers`: name -> (url, pids), e.g. the
-    pids of bench.processes.serving_processes), the servers asked in turn request by request with the
-    same random keys, sequentially, for each lookup document: each process's whole CPU over the run
-    divided by `requests` (the kernel counts CPU in 10 ms ticks, and work a request leaves for after
-    its response counts too; a server's background work, the same for each, is in it)."""
-    rng = random.Random(5)
-    plan = [rng.choice(keys) for _ in range(requests)]
-    result = {}
-    with httpx.Client(headers=headers, timeout=60) as http:
-        for doc, text in {"two levels": TWO_LEVELS_GQL, "lookup": LOOKUP_GQL}.items():
-            started = {name: process_cpu_seconds(pids) for name, (_, pids) in servers.items()}
-            for variables in plan:
-                for name, (url, _) in servers.items():
-                    response = http.post(url + "/graphql", json={"query": text, "variables": variables})
-                    if response.status_code != 200 or response.json().get("errors"):
-                        raise RuntimeError(f"{name}: lookup failed: {response.text[:300]}")
-            result.update({f"{doc}, {name}": round((process_cpu_seconds(pids) - started[name]) * 1000 / requests, 2)
-                           for name, (_, pids) in servers.items()})
-    return result
-
-
 def main(argv: list[str] | None = None) -> int:
     """`python -m bench.lookup`: a generated registry in a Neo4j of its own, then `profile_in_process`."""
     import argparse
     import json
-    import os
     from contextlib import ExitStack
 
     from neo4j import GraphDatabase

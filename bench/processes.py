@@ -147,3 +147,48 @@ def rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def cpu_seconds(pids: list[int | None] | int | None) -> float | None:
+    """User + system CPU seconds the processes have used so far (Linux /proc), or None when none
+    of them can be read (gone, or not Linux)."""
+    ticks, read = 0, False
+    for pid in pids if isinstance(pids, list) else [pids]:
+        if pid is None:
+            continue
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        read = True
+    return ticks / os.sysconf("SC_CLK_TCK") if read else None
+
+
+class CpuMeter:
+    """CPU used by named groups of processes over a stretch of a run, per unit of work: where the
+    two shared cores go (a server, Neo4j, the benchmark's own clients) when throughput is the limit.
+
+        with CpuMeter({"service": pids, "neo4j": [neo4j_pid], "client": [os.getpid()]}) as meter:
+            ...
+        meter.per_unit_ms(requests)  # {"service": 1.9, "neo4j": 1.1, "client": 0.1}
+
+    The kernel counts CPU in 10 ms ticks, so a figure per unit needs a few thousand units; a
+    group's background work over the stretch counts too. A group that cannot be read is None."""
+
+    def __init__(self, groups: dict[str, list[int | None]]):
+        self.groups = groups
+        self._started: dict[str, float | None] = {}
+        self.used: dict[str, float | None] = {}
+
+    def __enter__(self) -> CpuMeter:
+        self._started = {name: cpu_seconds(pids) for name, pids in self.groups.items()}
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for name, pids in self.groups.items():
+            now, started = cpu_seconds(pids), self._started[name]
+            self.used[name] = None if now is None or started is None else now - started
+
+    def per_unit_ms(self, units: int) -> dict[str, float | None]:
+        return {name: None if used is None else round(used * 1000 / units, 3) for name, used in self.used.items()}

@@ -40,7 +40,8 @@ from app.core.cypher import load_queries
 from app.http.lineage_events import LINEAGE_PATH
 from app.openlineage import repository
 from app.openlineage.inputs import GraphChanges, read_event
-from bench.ingest import cpu_seconds, events, send, server_arguments
+from bench.ingest import events, send, server_arguments
+from bench.processes import cpu_seconds
 from bench.run import bench_token, echo, prepare, settings_for, start_neo4j, start_service
 
 # The event posted after each restart is the first of a fresh run: new nodes, a real write.

@@ -53,7 +53,7 @@ from app.core.cypher import QueryCatalog, load_queries, statement_of
 from app.http.app import prepare_graph
 from app.lineage import repository as lineage_repository
 from bench import lookup, peer
-from bench.processes import child_pid, graphql_call, rss_mb, serving_processes, stop_with, wait_ready
+from bench.processes import CpuMeter, child_pid, graphql_call, rss_mb, serving_processes, stop_with, wait_ready
 from bench.generate import generate
 from bench.load import BENCH_CYPHER_DIR, import_load, load
 
@@ -78,23 +78,24 @@ PROVENANCE_GQL = """query Provenance($of: ProvenanceStartInput!) {
 IMPACT_PAGE = 500
 
 # Issue #16's goals on the 10^6 registry, each read from the figures of one run (`goal_rows`).
-# (label, target text, path to the figure in a size's result, "max" or "min", the bound)
+# (label, target text, path to the figure in a size's result, "max" or "min", the bound, unit, the
+# LIMITS entry whose figures say what limits it)
 GOALS = (
-    ("impact GraphQL p50", "≤ 80 ms", ("impact", "graphql", "p50_ms"), "max", 80, " ms"),
-    ("impact GraphQL p99", "≤ 200 ms", ("impact", "graphql", "p99_ms"), "max", 200, " ms"),
-    ("impact / peer (p50)", "≤ 0.6", ("impact", "peer_ratio_p50"), "max", 0.6, ""),
-    ("provenance GraphQL p50", "≤ 12 ms", ("provenance", "graphql", "p50_ms"), "max", 12, " ms"),
-    ("provenance / peer (p50)", "≤ 1.0", ("provenance", "peer_ratio_p50"), "max", 1.0, ""),
-    ("two-level lookup: statements per request", "1", ("lookup", "statements", "lookup"), "max", 1, ""),
-    ("two-level lookup / peer (p50)", "≤ 1.0", ("lookup", "two_levels_ratio_p50"), "max", 1.0, ""),
-    ("lookup by key, concurrency 16: RPS / peer", "≥ 1.5", ("lookup", "throughput_ratio"), "min", 1.5, ""),
-    ("lookup by key, concurrency 16: p99", "≤ 25 ms", ("lookup", "throughput", "graphql", "p99_ms"), "max", 25, " ms"),
-    ("OpenLineage ingest, 16 clients", "≥ 1,000 events/s", ("ingest", "events_per_s"), "min", 1000, " events/s"),
-    ("first lineage write after a Neo4j restart", "< 1 s", ("restart", "ack_from_online_s"), "max", 1.0, " s"),
+    ("impact GraphQL p50", "≤ 80 ms", ("impact", "graphql", "p50_ms"), "max", 80, " ms", "impact"),
+    ("impact GraphQL p99", "≤ 200 ms", ("impact", "graphql", "p99_ms"), "max", 200, " ms", "impact"),
+    ("impact / peer (p50)", "≤ 0.6", ("impact", "peer_ratio_p50"), "max", 0.6, "", "impact"),
+    ("provenance GraphQL p50", "≤ 12 ms", ("provenance", "graphql", "p50_ms"), "max", 12, " ms", "provenance"),
+    ("provenance / peer (p50)", "≤ 1.0", ("provenance", "peer_ratio_p50"), "max", 1.0, "", "provenance"),
+    ("two-level lookup: statements per request", "1", ("lookup", "statements", "lookup"), "max", 1, "", None),
+    ("two-level lookup / peer (p50)", "≤ 1.0", ("lookup", "two_levels_ratio_p50"), "max", 1.0, "", None),
+    ("lookup by key, concurrency 16: RPS / peer", "≥ 1.5", ("lookup", "throughput_ratio"), "min", 1.5, "", "lookup"),
+    ("lookup by key, concurrency 16: p99", "≤ 25 ms", ("lookup", "throughput", "graphql", "p99_ms"), "max", 25, " ms", "lookup"),
+    ("OpenLineage ingest, 16 clients", "≥ 1,000 events/s", ("ingest", "events_per_s"), "min", 1000, " events/s", "ingest"),
+    ("first lineage write after a Neo4j restart", "< 1 s", ("restart", "ack_from_online_s"), "max", 1.0, " s", "restart"),
     ("bulk load (`lineagegraph import registry`), whole load", "≥ 20,000 nodes/s", ("load", "nodes_per_s_whole_load"), "min",
-     20_000, " nodes/s"),
+     20_000, " nodes/s", "load"),
     ("service RSS under the impact load, per process", "< 300 MB", ("impact", "service_rss_mb", "max_per_process"),
-     "max", 300, " MB"),
+     "max", 300, " MB", None),
 )
 
 
@@ -243,20 +244,21 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
                                "by_label": registry.counts_by_label(), "seconds": round(generated_s, 1),
                                "choose_starts_seconds": round(chosen_s, 1)}
 
-        if args.loader == "import":
-            echo(f"loading through `lineagegraph import registry` (batches of {args.batch:,}, "
-                 f"{args.import_writers} writers) …")
-            export = Path(tempfile.mkdtemp(prefix="lineagegraph-bench-export-", dir=args.tmp))
-            try:
-                stats = import_load(settings, registry, export, batch=args.batch, workers=args.import_writers,
-                                    echo=echo)
-            finally:
-                shutil.rmtree(export, ignore_errors=True)
-            bookkeeping = stats["bookkeeping_nodes"]  # the import's audit event, change event, chain head
-        else:
-            echo(f"loading through the benchmark's own statements (batches of {args.batch:,}) …")
-            stats = load(driver, database, statements, registry, batch=args.batch, echo=echo).as_dict()
-            bookkeeping = 0
+        with CpuMeter({"neo4j": [server.pid()] if server is not None else [], "loader": [os.getpid()]}) as loading:
+            if args.loader == "import":
+                echo(f"loading through `lineagegraph import registry` (batches of {args.batch:,}, "
+                     f"{args.import_writers} writers) …")
+                export = Path(tempfile.mkdtemp(prefix="lineagegraph-bench-export-", dir=args.tmp))
+                try:
+                    stats = import_load(settings, registry, export, batch=args.batch, workers=args.import_writers,
+                                        echo=echo)
+                finally:
+                    shutil.rmtree(export, ignore_errors=True)
+                bookkeeping = stats["bookkeeping_nodes"]  # the import's audit event, change event, chain head
+            else:
+                echo(f"loading through the benchmark's own statements (batches of {args.batch:,}) …")
+                stats = load(driver, database, statements, registry, batch=args.batch, echo=echo).as_dict()
+                bookkeeping = 0
         after = graph_counts(driver, database, statements)
         loaded = {"nodes": after["nodes"] - before["nodes"],
                   "relationships": after["relationships"] - before["relationships"]}
@@ -265,6 +267,9 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
             raise RuntimeError(f"the graph holds {loaded}, the generator made {registry.node_count} nodes and "
                                f"{registry.edge_count} edges")
         result["load"] = stats
+        # µs of CPU per node or edge written, over the whole load: what the rate costs on these cores.
+        stats["cpu_us_per_element"] = {name: None if ms is None else round(ms * 1000, 1) for name, ms in
+                                       loading.per_unit_ms(loaded["nodes"] + loaded["relationships"]).items()}
         echo(f"loaded in {stats['total_s']:.1f} s: {stats['nodes_per_s_node_phase']:,} nodes/s (node phase), "
              f"{stats['nodes_per_s_whole_load']:,} nodes/s over the whole load")
         hot_key, prod_key = hot.key, production.key
@@ -403,9 +408,14 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
                  f"GraphQL p50 {entry['graphql']['p50_ms']} ms p99 {entry['graphql']['p99_ms']} ms | "
                  f"ratio {entry['ratio_p50']}" + (f" | peer p50 {entry['peer']['p50_ms']} ms p99 "
                                                   f"{entry['peer']['p99_ms']} ms" if peer_of else ""))
-        result["lookup"] = run_lookups(args, settings, driver, database, statements, client, url, peer_http, peer_url)
+        # Whose CPU the throughput runs count: each server's own processes, and Neo4j.
+        processes = {"graphql": serving_processes(service_pid) if service_pid else [],
+                     "peer": [child_pid("server.mjs")] if peer_url else [],
+                     "neo4j": [server.pid()] if server is not None else []}
+        result["lookup"] = run_lookups(args, settings, driver, database, statements, client, url, peer_http, peer_url,
+                                       processes)
         if args.ingest_events:
-            result["ingest"] = run_ingest(url, args.ingest_events)
+            result["ingest"] = run_ingest(url, args.ingest_events, processes)
         if server is not None and args.restart:
             # Last: a restart empties Neo4j's caches and plans, which every figure above relies on.
             from bench.restart import first_write_after_restart
@@ -417,21 +427,31 @@ def run_size(target: int, args, queries: QueryCatalog, statements: QueryCatalog)
     return result
 
 
-def run_ingest(url: str, count: int) -> dict:
+def run_ingest(url: str, count: int, processes: dict[str, list[int]]) -> dict:
     """OpenLineage events from 16 senders into the service on the benchmark's registry (bench/ingest.py's
-    stream and senders), after 1,200 unmeasured ones."""
+    stream and senders), after 1,200 unmeasured ones; with the CPU an event costs the service, Neo4j
+    and the senders."""
     from bench.ingest import events, send
 
     seed = secrets.token_hex(4)
     echo(f"OpenLineage ingest: 16 clients, 1,200 warm-up + {count:,} measured events …")
     asyncio.run(send(url, events(1_200, f"bench-warm-up-{seed}"), 16))
-    measured = asyncio.run(send(url, events(count, f"bench-{seed}"), 16))
-    echo(f"  {measured['events_per_s']:,} events/s acknowledged, p50 {measured['ack_latency']['p50_ms']} ms")
+    with CpuMeter({"service": processes["graphql"], "neo4j": processes["neo4j"], "client": [os.getpid()]}) as meter:
+        measured = asyncio.run(send(url, events(count, f"bench-{seed}"), 16))
+    measured["cpu_ms_per_event"] = meter.per_unit_ms(count)
+    echo(f"  {measured['events_per_s']:,} events/s acknowledged, p50 {measured['ack_latency']['p50_ms']} ms; "
+         f"CPU per event: {_cpu_text(measured['cpu_ms_per_event'])}")
     return measured
 
 
+def _cpu_text(cpu: dict[str, float | None]) -> str:
+    """`service 1.9 + neo4j 1.1 + client 0.1 = 3.1 ms` (the parts that could be read)."""
+    parts = {name: ms for name, ms in cpu.items() if ms is not None}
+    return " + ".join(f"{name} {ms:.2f}" for name, ms in parts.items()) + f" = {sum(parts.values()):.2f} ms"
+
+
 def run_lookups(args, settings: Settings, driver, database: str, statements: QueryCatalog, client: httpx.Client,
-                url: str, peer_http: httpx.Client | None, peer_url: str | None) -> dict:
+                url: str, peer_http: httpx.Client | None, peer_url: str | None, processes: dict[str, list[int]]) -> dict:
     """The lookups by key (bench/lookup.py) on the service, and the peer where it runs."""
     records, _, _ = driver.execute_query(statements["sample_model_versions"].text, {"limit": 1000},
                                          database_=database)
@@ -442,9 +462,10 @@ def run_lookups(args, settings: Settings, driver, database: str, statements: Que
     echo("  " + " | ".join(f"{name} p50 {s['p50_ms']} ms p99 {s['p99_ms']} ms" for name, s in levels.items()))
     echo(f"lookup by key: {args.concurrency} clients, {args.lookups:,} requests per round, two rounds per server …")
     rates = lookup.throughput(url, {"Authorization": client.headers["authorization"]}, peer_url, keys,
-                              clients=args.concurrency, requests=args.lookups, summary=summary)
+                              clients=args.concurrency, requests=args.lookups, summary=summary, processes=processes)
     echo("  " + " | ".join(f"{name} {s['rps']:,} RPS (rounds {s['rps_rounds']}) p99 {s['p99_ms']} ms"
                            for name, s in rates.items()))
+    echo("  CPU per request: " + " | ".join(f"{name} {_cpu_text(s['cpu_ms_per_request'])}" for name, s in rates.items()))
     result = {"two_levels": levels, "throughput": rates, "concurrency": args.concurrency,
               "statements": statements_per_request(settings, lookup.TWO_LEVELS_GQL, keys[0])}
     echo(f"  statements per two-level lookup: {result['statements']}")
@@ -545,9 +566,11 @@ def _figure(result: dict, path: tuple[str, ...]):
 
 
 def goal_rows(result: dict) -> str:
-    """Every goal of issue #16 beside what this run measured for it, and whether it is met."""
-    lines = [f"| goal ({_size_label(result['target_nodes'])} nodes) | target | measured | met |", "|---|---|---:|:---:|"]
-    for label, target, path, bound, limit, unit in GOALS:
+    """Every goal of issue #16 beside what this run measured for it, whether it is met, and the
+    figures of the same run that say what limits it."""
+    lines = [f"| goal ({_size_label(result['target_nodes'])} nodes) | target | measured | met | what limits it (this run) |",
+             "|---|---|---:|:---:|---|"]
+    for label, target, path, bound, limit, unit, limited_by in GOALS:
         value = _figure(result, path)
         if value is None:
             measured, met = "not measured", "—"
@@ -557,8 +580,45 @@ def goal_rows(result: dict) -> str:
                 value = round(value)
             measured = f"{value:,}{unit}" if isinstance(value, int) else f"{value:g}{unit}"
             met = "yes" if ok else "**no**"
-        lines.append(f"| {label} | {target} | {measured} | {met} |")
+        try:
+            limits = LIMITS[limited_by](result) if limited_by else ""
+        except (KeyError, TypeError, ZeroDivisionError):
+            limits = ""
+        lines.append(f"| {label} | {target} | {measured} | {met} | {limits} |")
     return "\n".join(lines)
+
+
+def _capacity(cpu: dict[str, float | None], unit: str) -> str:
+    """The CPU a unit of work costs among the processes sharing the cores, and the rate that allows."""
+    total = sum(ms for ms in cpu.values() if ms is not None)
+    return f"CPU per {unit}: {_cpu_text(cpu)} → ≤ {os.cpu_count() * 1000 / total:,.0f}/s on {os.cpu_count()} cores"
+
+
+def _time_split(entry: dict) -> str:
+    raw, server, gql = entry["raw_cypher"]["p50_ms"], entry["neo4j_server"]["p50_ms"], entry["graphql"]["p50_ms"]
+    return (f"p50: Neo4j's part {server:.1f} ms, the driver's receiving and decoding {raw - server:.1f} ms, "
+            f"the service over raw Cypher {gql - raw:.1f} ms")
+
+
+def _lookup_limits(result: dict) -> str:
+    rates = result["lookup"]["throughput"]
+    return "; ".join(f"{'lineagegraph' if name == 'graphql' else name} {_capacity(r['cpu_ms_per_request'], 'request')}"
+                     for name, r in rates.items() if r.get("cpu_ms_per_request"))
+
+
+# For each question, the figures of the same run that show where its time or CPU goes.
+LIMITS = {
+    "impact": lambda r: _time_split(r["impact"]),
+    "provenance": lambda r: _time_split(r["provenance"]),
+    "lookup": _lookup_limits,
+    "ingest": lambda r: _capacity(r["ingest"]["cpu_ms_per_event"], "event"),
+    "restart": lambda r: (f"Neo4j's CPU from the restart to the ack {r['restart']['neo4j_cpu_s_until_ack']} s "
+                          f"(a fresh JVM plans every first statement); answered before it: "
+                          f"{r['restart']['retried_after'] or 'none'}"),
+    "load": lambda r: (f"CPU per node or edge: " + " + ".join(f"{name} {us} µs" for name, us in
+                                                             r["load"]["cpu_us_per_element"].items() if us is not None)
+                       + f"; node phase {r['load']['nodes_per_s_node_phase']:,} nodes/s"),
+}
 
 
 def lookup_rows(row) -> list[str]:
