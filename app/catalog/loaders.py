@@ -33,8 +33,9 @@ def by_key(info: Info, kind: Kind) -> DataLoader[tuple, dict | None]:
         return await db.read(repository.nodes_by_keys, kind, [dict(zip(kind.key_fields, k)) for k in keys])
 
     async def load(keys: list[tuple]) -> list[dict | None]:
-        found = await db.shared_reads.load(("catalog.by_key", kind.label), [tuple(k) for k in keys], fetch)
-        return [found.get(tuple(k)) for k in keys]
+        keys = [tuple(k) for k in keys]
+        found = await db.shared_reads.load(("catalog.by_key", kind.label), keys, fetch)
+        return [found.get(k) for k in keys]
 
     return info.context.loaders.batched(("catalog.by_key", kind.label), load)
 

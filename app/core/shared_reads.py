@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -45,7 +46,7 @@ class _Waiting(Generic[K, V]):
 @dataclass
 class _Queue(Generic[K, V]):
     fetch: Callable[[list[K]], Awaitable[dict[K, V]]]
-    waiting: list[_Waiting[K, V]] = field(default_factory=list)
+    waiting: deque[_Waiting[K, V]] = field(default_factory=deque)
     running: int = 0
 
 
@@ -114,7 +115,7 @@ class SharedReads:
             nxt = queue.waiting[0]
             if taken and len(keys) + len(nxt.keys) > self.max_keys:
                 break
-            queue.waiting.pop(0)
+            queue.waiting.popleft()
             if nxt.answer.done():  # given up on while it waited: nothing to read for it
                 continue
             taken.append(nxt)
